@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses, enums and rules. Imports neither PySide6 nor SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Qt-free use cases over the storage layer."""

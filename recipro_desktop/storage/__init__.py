@@ -1,0 +1,1 @@
+"""SQLCipher storage: engine, key slots, ORM tables, repositories, migrations, backups."""

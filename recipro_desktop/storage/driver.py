@@ -1,0 +1,160 @@
+"""The SQLCipher driver: the only place that opens a raw database connection.
+
+Every connection is opened through :func:`connect`, which applies the open sequence of RELIABILITY A15:
+key → ``cipher_version`` check → a test query → pragmas → (optionally) ``quick_check``. Plain ``sqlite3``
+silently accepts ``PRAGMA key`` and writes plaintext, so a driver without SQLCipher is refused before any
+file is created (B7). SQLCipher answers a wrong key and a damaged header alike with "file is not a
+database"; telling them apart is the key-slot file's job (its key-check value), not this module's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from recipro_desktop.core.errors import (
+    DamagedJournalError,
+    EncryptionUnavailableError,
+    JournalBusyError,
+    StorageFullError,
+    StorageUnavailableError,
+)
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _default_module() -> ModuleType:
+    try:
+        return importlib.import_module("sqlcipher3.dbapi2")
+    except ImportError as exc:  # pragma: no cover - exercised by the frozen self-test
+        raise EncryptionUnavailableError(
+            "The encryption library (SQLCipher) is missing: Recipro will not open or create a journal without it."
+        ) from exc
+
+
+# Tests replace this to prove that a non-SQLCipher driver is refused (RELIABILITY B7).
+module_factory: Callable[[], ModuleType] = _default_module
+
+
+def dbapi() -> ModuleType:
+    """The DB-API module in use (``sqlcipher3.dbapi2`` unless a test swapped it)."""
+    return module_factory()
+
+
+def key_pragma(key: bytes) -> str:
+    """The ``PRAGMA key`` statement for a raw 256-bit key (no KDF inside SQLCipher: the key is random)."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("the data key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def is_plaintext_sqlite(path: Path) -> bool:
+    """True when ``path`` starts with the plain SQLite header, i.e. is *not* encrypted."""
+    with path.open("rb") as fh:  # only ever on a closed database (a check after close, or a test)
+        return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty 0600 file so SQLite never creates the database with the umask's mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool = True) -> Any:
+    """Open ``path`` with ``key`` and return a checked SQLCipher DB-API connection.
+
+    Args:
+        path: the database file. It must exist unless ``create`` is true.
+        key: the raw 32-byte data key.
+        create: allow creating a new file (only the journal-creation path and backups pass this).
+        quick_check: run ``PRAGMA quick_check`` (every open of the journal does; backups verify separately).
+
+    Raises:
+        EncryptionUnavailableError: the driver is not SQLCipher (checked before the file is touched).
+        DamagedJournalError: the file is not a database for this key, or fails its quick check.
+        StorageUnavailableError: the path cannot be opened.
+    """
+    module = dbapi()
+    # Prove SQLCipher is active on a throwaway in-memory connection before touching the user's file.
+    probe = module.connect(":memory:")
+    try:
+        row = probe.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        probe.close()
+    if not row or not row[0]:
+        raise EncryptionUnavailableError(
+            "The database driver does not encrypt (SQLCipher is not active): Recipro refuses to store your "
+            "journal in plaintext."
+        )
+    if not path.exists():
+        if not create:
+            raise StorageUnavailableError(f"The journal file does not exist: {path}")
+        if not path.parent.is_dir():
+            raise StorageUnavailableError(f"The folder for the journal does not exist: {path.parent}")
+        _create_private_file(path)
+    elif path.is_dir():
+        raise StorageUnavailableError(f"The journal path is a folder, not a file: {path}")
+    try:
+        conn = module.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                              check_same_thread=False)
+    except module.Error as exc:
+        raise StorageUnavailableError(f"Could not open the journal file {path}: {exc}") from exc
+    try:
+        conn.execute(key_pragma(key))
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise EncryptionUnavailableError("SQLCipher did not accept the key: refusing to continue.")
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except module.DatabaseError as exc:
+            raise DamagedJournalError(
+                f"The journal file {path.name} is damaged or is not a Recipro journal."
+            ) from exc
+        apply_pragmas(conn)
+        if quick_check:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+            if result != [("ok",)]:
+                log.error("quick_check failed on open (%d problem rows)", len(result))
+                raise DamagedJournalError(f"The journal file {path.name} failed its integrity check.")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def apply_pragmas(conn: Any) -> None:
+    """The pragmas every connection carries (DESIGN §4, RELIABILITY A2, G8, G9)."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def translate_error(exc: BaseException, *, path: Path | None = None) -> Exception | None:
+    """Map a driver error to the journal error a user should see, or None when it is not one of ours.
+
+    Callers use it as ``raise translate_error(exc) or exc`` around commits and queries.
+    """
+    text = str(exc).lower()
+    where = f" ({path})" if path is not None else ""
+    if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
+        return StorageFullError("The disk is full: nothing was saved. Free some space and try again.")
+    if "database is locked" in text or "database is busy" in text:
+        return JournalBusyError("The journal is in use by another program; try again in a moment.")
+    if "file is not a database" in text or "malformed" in text or "database corrupt" in text:
+        return DamagedJournalError(f"The journal file is damaged{where}.")
+    if "disk i/o error" in text or "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StorageUnavailableError(f"The journal could not be written{where}: {exc}")
+    return None

@@ -1,0 +1,77 @@
+"""Test configuration shared by every test.
+
+- Qt runs offscreen; the real HOME, XDG folders, keyring and data directory are never touched (H1): an
+  autouse fixture points them at a per-test temporary folder and installs an in-memory keyring.
+- A canary string is handed to tests that write text; at the end of the session the log files, captured
+  output and temp folder are searched for it (G1, B11: see tests/test_privacy_canary.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from recipro_desktop.paths import JournalPaths
+
+CANARY = "CANARY-7f3a9c1e-notes"
+CANARY_KEY = bytes.fromhex("c0ffee" * 10 + "c0ffee00")[:32]
+CANARY_PASSPHRASE = "CANARY-passphrase-5be1"
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring for one test (Vorta/jrnl style)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point HOME, XDG_* and RECIPRO_DATA_DIR at a fresh temp folder; install a memory keyring (H1)."""
+    home = tmp_path_factory.mktemp("home dir é")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
+                     ("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "runtime")):
+        (home / sub).mkdir(mode=0o700)
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("RECIPRO_DATA_DIR", raising=False)
+    monkeypatch.delenv("RECIPRO_PASSPHRASE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield home
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    backend = keyring.get_keyring()
+    assert isinstance(backend, MemoryKeyring)
+    return backend
+
+
+@pytest.fixture
+def journal_paths(tmp_path: Path) -> JournalPaths:
+    return JournalPaths(tmp_path / "journal")
