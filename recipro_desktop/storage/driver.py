@@ -158,3 +158,30 @@ def translate_error(exc: BaseException, *, path: Path | None = None) -> Exceptio
     if "disk i/o error" in text or "unable to open" in text or "readonly" in text or "read-only" in text:
         return StorageUnavailableError(f"The journal could not be written{where}: {exc}")
     return None
+
+
+def backup_to(source: Any, dest: Path, key: bytes) -> None:
+    """Copy the open database ``source`` into a new encrypted file ``dest`` with the SQLite backup API.
+
+    The target is keyed with the same raw key before a single page is written, and the copy is refused
+    if the target does not report SQLCipher as active: an unkeyed (plaintext) backup is impossible
+    (RELIABILITY B14). ``dest`` must not exist; it is created 0600. A13: no raw file copy of a live DB.
+    """
+    if dest.exists():
+        raise FileExistsError(f"backup target already exists: {dest}")
+    _create_private_file(dest)
+    target = dbapi().connect(str(dest), isolation_level=None, check_same_thread=False)
+    try:
+        target.execute(key_pragma(key))
+        row = target.execute("PRAGMA cipher_version").fetchone()
+        if not row or not row[0]:
+            raise EncryptionUnavailableError("Refusing to write an unencrypted backup.")
+        source.backup(target)
+    except BaseException:
+        target.close()
+        dest.unlink(missing_ok=True)
+        raise
+    target.close()
+    if is_plaintext_sqlite(dest):  # belt and braces: never leave a plaintext copy behind
+        dest.unlink()
+        raise EncryptionUnavailableError("The backup came out unencrypted and was deleted.")
