@@ -101,3 +101,9 @@ class MigrationError(JournalError):
 
 class BackupError(JournalError):
     exit_code = 21
+
+
+class EmptyJournalFileError(DamagedJournalError):
+    """The database file exists but is 0 bytes (truncated by a sync tool or a crash): corruption, not a first run."""
+
+    exit_code = 22
