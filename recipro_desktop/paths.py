@@ -60,6 +60,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
 
 
+def demo_data_dir() -> Path:
+    """The demo journal's own folder, beside (never inside) the real journal's."""
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False)).with_name(f"{APP_ID}-demo")
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
 

@@ -1,0 +1,120 @@
+"""Logging and crash output that never carry private text (RELIABILITY G1, G2).
+
+Two guards:
+- :class:`PrivacyFilter` rewrites any log argument that is a domain object (a core dataclass) or a long
+  string into a placeholder (``<Person 4f1c…>``, ``<str len=812>``), so a careless ``log.info("%s", act)``
+  cannot leak a note. Messages themselves are written by us and hold ids and counts only.
+- :func:`redacted_traceback` formats an exception as its type and the file/line/function of each frame:
+  no exception message (it may quote user text), no source lines, no locals. Only messages of
+  :class:`~recipro_desktop.core.errors.JournalError`, which are written to be private-safe, are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+from recipro_desktop.core.errors import JournalError
+from recipro_desktop.paths import PRIVATE_FILE_MODE, ensure_private_dir
+
+MAX_LOGGED_STR = 64
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+_installed: list[logging.Handler] = []  # the handlers configure() added, replaced on the next call
+
+
+def _placeholder(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        ident = getattr(value, "id", None)
+        suffix = f" {str(ident)[:8]}" if isinstance(ident, UUID) else ""
+        return f"<{type(value).__name__}{suffix}>"
+    if isinstance(value, str) and len(value) > MAX_LOGGED_STR:
+        return f"<str len={len(value)}>"
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return f"<{type(value).__name__} len={len(value)}>"
+    return value
+
+
+class PrivacyFilter(logging.Filter):
+    """Replaces domain objects, containers and long strings among a record's arguments with placeholders."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, dict):
+            record.args = {k: _placeholder(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_placeholder(a) for a in record.args)
+        if record.exc_info and record.exc_info[1] is not None:
+            exc_type, exc, tb = record.exc_info
+            assert exc_type is not None
+            record.exc_text = redacted_traceback(exc_type, exc, tb)
+            record.exc_info = None
+        return True
+
+
+def redacted_traceback(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None) -> str:
+    """A traceback with frame locations only, and the message only for private-safe journal errors."""
+    lines = ["Traceback (most recent call last):"]
+    for frame in traceback.extract_tb(tb):
+        lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
+    message = str(exc) if isinstance(exc, JournalError) else "(message withheld: it may contain private text)"
+    lines.append(f"{exc_type.__module__}.{exc_type.__qualname__}: {message}")
+    return "\n".join(lines)
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log file created 0600 (its directory is 0700)."""
+
+    def _open(self) -> Any:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        os.close(fd)
+        return super()._open()
+
+
+def unconfigure() -> None:
+    """Remove the handlers :func:`configure` installed."""
+    root = logging.getLogger()
+    for old in _installed:
+        root.removeHandler(old)
+        old.close()
+    _installed.clear()
+
+
+def configure(*, log_file: Path | None, verbose: bool = False) -> None:
+    """Send warnings to stderr (and everything from INFO to ``log_file`` when given), through the filter."""
+    unconfigure()
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    privacy = PrivacyFilter()
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    stderr.setFormatter(logging.Formatter("recipro: %(levelname)s: %(message)s"))
+    stderr.addFilter(privacy)
+    root.addHandler(stderr)
+    _installed.append(stderr)
+    if log_file is not None:
+        ensure_private_dir(log_file.parent)
+        handler = _PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.addFilter(privacy)
+        root.addHandler(handler)
+        _installed.append(handler)
+
+
+def install_excepthook(report: Callable[[str], None] | None = None) -> None:
+    """Route uncaught exceptions to a redacted report (stderr by default) instead of Python's full one (G2)."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = redacted_traceback(exc_type, exc, tb)
+        logging.getLogger("recipro_desktop.crash").error("uncaught %s", exc_type.__name__)
+        (report or (lambda t: print(t, file=sys.stderr)))(text)
+
+    sys.excepthook = hook

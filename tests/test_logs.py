@@ -1,0 +1,91 @@
+"""Logs and crash output never carry note text (RELIABILITY G1, G2)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from recipro_desktop import logs
+from recipro_desktop.core.errors import DamagedJournalError
+from recipro_desktop.core.models import Act, ActKind, Direction, Person
+from tests.conftest import CANARY
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "logs" / "recipro.log"
+    logs.configure(log_file=path)
+    yield path
+    logs.unconfigure()
+
+
+def test_g1_domain_objects_and_long_strings_are_replaced_in_log_records(log_file: Path) -> None:
+    person = Person(display_name=CANARY, notes=CANARY)
+    act = Act(
+        occurred_on=date(2026, 1, 1),
+        direction=Direction.RECEIVED,
+        kind=ActKind.FAVOR,
+        summary=CANARY,
+        people=(person.id,),
+    )
+    log = logging.getLogger("recipro_desktop.test")
+    log.warning("saved %s and %s", person, act)
+    log.warning("people %s", [person])
+    log.warning("note %s", CANARY + " " * 80)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert CANARY not in text
+    assert f"<Person {str(person.id)[:8]}>" in text
+    assert "<list len=1>" in text
+
+
+def test_g1_log_file_and_folder_are_private(log_file: Path) -> None:
+    logging.getLogger("recipro_desktop.test").warning("hello")
+    assert log_file.stat().st_mode & 0o777 == 0o600
+    assert log_file.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_g2_logged_exception_shows_type_and_frames_but_not_its_message(log_file: Path) -> None:
+    def handler(note: str) -> None:
+        raise ValueError(f"could not parse {note}")
+
+    try:
+        handler(CANARY)
+    except ValueError:
+        logging.getLogger("recipro_desktop.test").exception("handler failed")
+    text = log_file.read_text(encoding="utf-8")
+    assert CANARY not in text
+    assert "builtins.ValueError: (message withheld" in text
+    assert "in handler" in text
+
+
+def test_g2_journal_error_messages_are_kept_because_they_are_private_safe() -> None:
+    try:
+        raise DamagedJournalError("The journal file journal.db is damaged.")
+    except DamagedJournalError as exc:
+        text = logs.redacted_traceback(type(exc), exc, exc.__traceback__)
+    assert text.endswith("DamagedJournalError: The journal file journal.db is damaged.")
+
+
+def test_g2_uncaught_exception_hook_prints_no_locals_or_message() -> None:
+    script = textwrap.dedent(f"""
+        from recipro_desktop import logs
+        logs.install_excepthook()
+        def on_click():
+            note_text = {CANARY!r}
+            raise RuntimeError("failed on " + note_text)
+        on_click()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert CANARY not in result.stderr + result.stdout
+    assert "builtins.RuntimeError" in result.stderr
+    assert "in on_click" in result.stderr
