@@ -50,8 +50,13 @@ class MemoryKeyring(KeyringBackend):
 def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point HOME, XDG_* and RECIPRO_DATA_DIR at a fresh temp folder; install a memory keyring (H1)."""
     home = tmp_path_factory.mktemp("home dir é")
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
-                     ("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "runtime")):
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ):
         (home / sub).mkdir(mode=0o700)
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
