@@ -80,3 +80,16 @@ def memory_keyring() -> MemoryKeyring:
 @pytest.fixture
 def journal_paths(tmp_path: Path) -> JournalPaths:
     return JournalPaths(tmp_path / "journal")
+
+
+CHEAP_KDF_MEMORY_KIB = 64  # Argon2id's cheapest legal setting (8 KiB per lane): microseconds instead of ~0.3 s
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New passphrase slots use a cheap Argon2id cost so tests stay fast (the cost is stored in each slot,
+    so unlocking works either way). Tests of the real cost set ``keyslots.kdf_params`` back to
+    ``keyslots.RECOMMENDED_KDF`` themselves."""
+    from recipro_desktop.storage import keyslots
+
+    monkeypatch.setattr(keyslots, "kdf_params", keyslots.KdfParams(CHEAP_KDF_MEMORY_KIB, 1, 1))

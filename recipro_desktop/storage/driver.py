@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 KEY_BYTES = 32
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
+CIPHER_LOG_LEVEL = "NONE"  # SQLCipher's own log (stderr); "WARN" or "DEBUG" when diagnosing
 
 
 def _default_module() -> ModuleType:
@@ -69,7 +70,7 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool = True) -> Any:
+def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool = True, read_only: bool = False) -> Any:
     """Open ``path`` with ``key`` and return a checked SQLCipher DB-API connection.
 
     Args:
@@ -77,6 +78,8 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         key: the raw 32-byte data key.
         create: allow creating a new file (only the journal-creation path and backups pass this).
         quick_check: run ``PRAGMA quick_check`` (every open of the journal does; backups verify separately).
+        read_only: open with ``mode=ro`` and ``query_only``, without switching to WAL, so checking a file
+            (a backup) never writes to it. Only for files in rollback-journal mode, as backups are.
 
     Raises:
         EncryptionUnavailableError: the driver is not SQLCipher (checked before the file is touched).
@@ -88,6 +91,10 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
     probe = module.connect(":memory:")
     try:
         row = probe.execute("PRAGMA cipher_version").fetchone()
+        if row and row[0]:
+            # Process-wide: SQLCipher otherwise prints "ERROR CORE ... hmac check failed" to stderr for
+            # every wrong key or damaged page; our own errors already say what happened.
+            probe.execute(f"PRAGMA cipher_log_level = {CIPHER_LOG_LEVEL}").fetchall()
     finally:
         probe.close()
     if not row or not row[0]:
@@ -95,6 +102,8 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
             "The database driver does not encrypt (SQLCipher is not active): Recipro refuses to store your "
             "journal in plaintext."
         )
+    if read_only and create:
+        raise ValueError("read_only and create exclude each other")
     if not path.exists():
         if not create:
             raise StorageUnavailableError(f"The journal file does not exist: {path}")
@@ -103,9 +112,11 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         _create_private_file(path)
     elif path.is_dir():
         raise StorageUnavailableError(f"The journal path is a folder, not a file: {path}")
+    target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
     try:
-        conn = module.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                              check_same_thread=False)
+        conn = module.connect(
+            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False, uri=read_only
+        )
     except module.Error as exc:
         raise StorageUnavailableError(f"Could not open the journal file {path}: {exc}") from exc
     try:
@@ -117,19 +128,34 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except module.DatabaseError as exc:
-            raise DamagedJournalError(
-                f"The journal file {path.name} is damaged or is not a Recipro journal."
-            ) from exc
-        apply_pragmas(conn)
-        if quick_check:
-            result = conn.execute("PRAGMA quick_check").fetchall()
-            if result != [("ok",)]:
-                log.error("quick_check failed on open (%d problem rows)", len(result))
-                raise DamagedJournalError(f"The journal file {path.name} failed its integrity check.")
+            damaged = f"The journal file {path.name} is damaged or is not a Recipro journal."
+            raise _open_error(exc, path, damaged) from exc
+        try:
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("PRAGMA foreign_keys = ON")
+            else:
+                apply_pragmas(conn)
+            if quick_check:
+                result = conn.execute("PRAGMA quick_check").fetchall()
+                if result != [("ok",)]:
+                    log.error("quick_check failed on open (%d problem rows)", len(result))
+                    raise DamagedJournalError(f"The journal file {path.name} failed its integrity check.")
+        except module.DatabaseError as exc:
+            log.error("open sequence failed after the key check (%s)", type(exc).__name__)
+            raise _open_error(exc, path, f"The journal file {path.name} failed its integrity check.") from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _open_error(exc: BaseException, path: Path, damaged_message: str) -> Exception:
+    """The journal error for a failure while opening: unusable path, full disk, busy, or else damage."""
+    translated = translate_error(exc, path=path)
+    if translated is None or isinstance(translated, DamagedJournalError):
+        return DamagedJournalError(damaged_message)
+    return translated
 
 
 def apply_pragmas(conn: Any) -> None:
@@ -149,7 +175,7 @@ def translate_error(exc: BaseException, *, path: Path | None = None) -> Exceptio
     """
     text = str(exc).lower()
     where = f" ({path})" if path is not None else ""
-    if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
+    if "database or disk is full" in text or ("disk i/o error" in text and "full" in text):
         return StorageFullError("The disk is full: nothing was saved. Free some space and try again.")
     if "database is locked" in text or "database is busy" in text:
         return JournalBusyError("The journal is in use by another program; try again in a moment.")
@@ -177,6 +203,9 @@ def backup_to(source: Any, dest: Path, key: bytes) -> None:
         if not row or not row[0]:
             raise EncryptionUnavailableError("Refusing to write an unencrypted backup.")
         source.backup(target)
+        # A backup is one self-contained file: rollback-journal mode, no -wal/-shm to lose or mis-pair when it
+        # is copied, restored or verified read-only later.
+        target.execute("PRAGMA journal_mode = DELETE").fetchall()
     except BaseException:
         target.close()
         dest.unlink(missing_ok=True)
