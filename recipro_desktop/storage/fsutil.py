@@ -28,8 +28,9 @@ TEMP_SUFFIX = ".tmp"
 COPY_CHUNK = 1 << 20
 MOUNTINFO = Path("/proc/self/mountinfo")
 
-# Fault-injection hook for tests (RELIABILITY A4, B10): called with a step name ("temp-written",
-# "replaced") so a child process can SIGKILL itself at an exact point of a write. None in production.
+# Fault-injection hook for tests (RELIABILITY A4, B10): called with a step name ("begin", "half-written",
+# "temp-written", "replaced") so a child process can SIGKILL itself at an exact point of a write.
+# None in production.
 crash_point: Callable[[str], None] | None = None
 
 NETWORK_FS_TYPES = frozenset(
@@ -158,11 +159,15 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     Raises:
         OSError: the write failed; nothing changed at ``path``.
     """
+    _step("begin")
     fd, temp = _temp_path(path)
     try:
         try:
             os.fchmod(fd, mode)
-            _write_all(fd, data)
+            half = len(data) // 2
+            _write_all(fd, data[:half])
+            _step("half-written")
+            _write_all(fd, data[half:])
             os.fsync(fd)
         finally:
             os.close(fd)

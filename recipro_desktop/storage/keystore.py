@@ -33,6 +33,7 @@ PROBE_USERNAME = "recipro-probe"
 TIMEOUT_SECONDS = 10.0
 
 _T = TypeVar("_T")
+_VERBS = {"write": "store the key in", "delete": "remove the key from", "discovery": "find"}  # else "read"
 
 
 class _StuckWorker:
@@ -53,8 +54,8 @@ _FRIENDLY = {
     "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
     "keyring.backends.macOS.Keyring": "macOS Keychain",
     "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
-    "keyring.backends.fail.Keyring": "no keyring (fail)",
-    "keyring.backends.null.Keyring": "null keyring",
+    "keyring.backends.fail.Keyring": "fail.Keyring",
+    "keyring.backends.null.Keyring": "null.Keyring",
 }
 
 
@@ -67,7 +68,7 @@ class KeyringStatus:
     """What the keyring can do for us right now.
 
     Attributes:
-        backend: a readable backend name ("SecretService", "KWallet", "no keyring (fail)").
+        backend: a readable backend name ("SecretService", "KWallet", "fail.Keyring").
         usable: True when secrets can be stored and read back.
         detail: one private-safe sentence explaining ``usable`` (shown by ``recipro check`` and Settings).
     """
@@ -148,7 +149,8 @@ def _run(fn: Callable[[], _T], what: str) -> _T:
         log.warning("keyring %s failed (%s)", what, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
             raise KeyringUnavailable("No system keyring is available.") from None
-        raise KeyringUnavailable(f"Could not use the system keyring ({type(exc).__name__}).") from None
+        verb = _VERBS.get(what, "read")
+        raise KeyringUnavailable(f"Could not {verb} the system keyring ({type(exc).__name__}).") from None
     value: _T = box["value"]
     return value
 

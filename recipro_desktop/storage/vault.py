@@ -216,6 +216,9 @@ def _verified(slots: KeySlotFile, key: bytearray, what: str) -> bytearray:
 def _unlock_with_keyring(slots: KeySlotFile) -> bytearray:
     slot = slots.slots.get(keyslots.SLOT_KEYRING)
     if slot is None:
+        status = keystore.keyring_status()
+        if not status.usable:
+            raise JournalLockedError(f"The journal is locked. {status.detail} Enter the passphrase or recovery key.")
         raise JournalLockedError(
             "The journal is locked: it has no keyring entry. Enter its passphrase or recovery key."
         )
