@@ -165,6 +165,12 @@ _SPECS: tuple[SettingSpec, ...] = (
         description="How many automatic backups to keep.",
     ),
     SettingSpec(
+        key="my_skills",
+        kind=SettingKind.TEXT_LIST,
+        default=(),
+        description="What you can help others with; Today matches it against open listening notes.",
+    ),
+    SettingSpec(
         key="gratitude_prompts",
         kind=SettingKind.TEXT_LIST,
         default=DEFAULT_GRATITUDE_PROMPTS,

@@ -1,0 +1,402 @@
+"""The Today briefing: what deserves attention this morning, computed from the journal and a clock.
+
+Qt-free and pure given its inputs (a :class:`TodaySource`, normally the
+:class:`~recipro_desktop.services.journal.JournalService`, and a :class:`~recipro_desktop.core.clock.Clock`), so
+the same rules are tested with a fixed clock and reused by anything that wants the same answers (the Today view,
+a digest). Each section answers one of the habits the app supports:
+
+- **thank-yous owed** (show gratitude): received acts, not thanked nor marked "no thanks needed", that happened
+  at least ``thanks_after_days`` days ago; the longest-waiting first.
+- **promises due** (follow through): open promises, mine and theirs, due today, overdue, or due within
+  ``promise_lead_days``; the most overdue first.
+- **keep in touch** (be proactive): people whose last contact plus their cadence (their own, else the
+  ``default_cadence_days`` setting) is today or earlier; the longest past due first.
+- **needs you could help with** (listen): open listening notes that match the owner's ``my_skills`` setting or
+  a contact's "can help with" (a suggested introduction); the owner's own matches first.
+- **birthdays**: in the next :data:`BIRTHDAY_WINDOW_DAYS` days, with the age they turn when the year is known.
+- **one prompt**: a gratitude or reflection question that changes every day, cycling through the editable
+  prompt lists (:func:`prompt_for_day`).
+
+Everything returned is an immutable dataclass holding names already looked up (``PersonRef``), so the view only
+formats. Names are user text: nothing here logs them (ids and counts only).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+from uuid import UUID
+
+from recipro_desktop.core import settings as settings_registry
+from recipro_desktop.core.clock import Clock
+from recipro_desktop.core.errors import NotFoundError, ValidationError
+from recipro_desktop.core.models import Act, Commitment, Need, NeedStatus, Person, PromptKind
+from recipro_desktop.core.summaries import PersonRow
+from recipro_desktop.core.text import fold
+
+log = logging.getLogger(__name__)
+
+BIRTHDAY_WINDOW_DAYS = 14
+"""Birthdays from today up to this many days ahead are shown."""
+
+MAX_HELPERS = 3
+"""At most this many contacts are suggested for one need (the warmest relationships first)."""
+
+SKILL_PREFIX = 6
+"""Words match on their first letters (``translation`` ~ ``translator``): a crude, predictable stemmer."""
+
+_STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+class TodaySource(Protocol):
+    """What the briefing reads: a subset of :class:`~recipro_desktop.services.journal.JournalService`."""
+
+    def thanks_owed(self, *, older_than_days: int = 0) -> list[Act]: ...
+
+    def open_commitments(self) -> list[Commitment]: ...
+
+    def open_needs(self) -> list[Need]: ...
+
+    def list_people(self, *, include_archived: bool = False) -> list[PersonRow]: ...
+
+    def get_person(self, person_id: UUID) -> Person: ...
+
+    def get_setting(self, key: str) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A person as a row shows them: enough to print a name and to open their page."""
+
+    id: UUID
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwedThanks:
+    act: Act
+    people: tuple[PersonRef, ...]
+    days_ago: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuePromise:
+    """An open promise that is due. ``days_overdue`` > 0: overdue; 0: due today; < 0: due in that many days."""
+
+    commitment: Commitment
+    people: tuple[PersonRef, ...]
+    days_overdue: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DriftingPerson:
+    """Someone past their keep-in-touch cadence. ``days_since`` is None when nothing was ever logged."""
+
+    person: PersonRef
+    last_contact: date | None
+    days_since: int | None
+    cadence_days: int
+    days_past: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Helper:
+    """A contact who could help with a need, and the skills of theirs that matched."""
+
+    person: PersonRef
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HelpableNeed:
+    need: Need
+    person: PersonRef
+    my_skills: tuple[str, ...]
+    helpers: tuple[Helper, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpcomingBirthday:
+    person: PersonRef
+    on: date
+    in_days: int
+    turns: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DailyPrompt:
+    """Today's question; ``position`` of ``count`` in the rotation (for "another question")."""
+
+    kind: PromptKind
+    text: str
+    position: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TodayBriefing:
+    day: date
+    thanks_after_days: int
+    thanks_owed: tuple[OwedThanks, ...]
+    promises: tuple[DuePromise, ...]
+    drifting: tuple[DriftingPerson, ...]
+    needs: tuple[HelpableNeed, ...]
+    birthdays: tuple[UpcomingBirthday, ...]
+    prompt: DailyPrompt | None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing needs attention (the prompt does not count)."""
+        return not (self.thanks_owed or self.promises or self.drifting or self.needs or self.birthdays)
+
+
+# --- pure rules -----------------------------------------------------------------------------------------------
+
+
+def prompt_rotation(gratitude: Sequence[str], reflection: Sequence[str]) -> list[tuple[PromptKind, str]]:
+    """Both prompt lists interleaved (gratitude, reflection, gratitude, ...), the longer one's rest at the end."""
+    out: list[tuple[PromptKind, str]] = []
+    for n in range(max(len(gratitude), len(reflection))):
+        if n < len(gratitude):
+            out.append((PromptKind.GRATITUDE, gratitude[n]))
+        if n < len(reflection):
+            out.append((PromptKind.REFLECTION, reflection[n]))
+    return out
+
+
+def prompt_for_day(
+    day: date, gratitude: Sequence[str], reflection: Sequence[str], *, offset: int = 0
+) -> DailyPrompt | None:
+    """The prompt of ``day``: one step through the rotation per calendar day, ``offset`` steps further.
+
+    Stable through the day (the same question after a restart) and every prompt comes round in turn, so an
+    edited list takes effect the next time the view loads. None when both lists are empty.
+    """
+    rotation = prompt_rotation(gratitude, reflection)
+    if not rotation:
+        return None
+    position = (day.toordinal() + offset) % len(rotation)
+    kind, text = rotation[position]
+    return DailyPrompt(kind=kind, text=text, position=position, count=len(rotation))
+
+
+def next_birthday(today: date, month: int, day: int) -> date:
+    """The next occurrence of a birthday on or after ``today``; Feb 29 falls on Feb 28 in other years."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # Feb 29 outside a leap year
+            candidate = date(year, month, day - 1)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    return word[:SKILL_PREFIX]
+
+
+def need_stems(need: Need) -> frozenset[str]:
+    """The word stems of a need's text, tags and context, as :func:`skill_matches` compares them."""
+    words = _words(need.text) + _words(need.context)
+    for tag in need.tags:
+        words.extend(_words(tag))
+    return frozenset(_stem(w) for w in words)
+
+
+def skill_matches(skill: str, stems: frozenset[str]) -> bool:
+    """Whether every significant word of ``skill`` appears (by stem, accent- and case-insensitive) in ``stems``.
+
+    ``"German translation"`` matches "Needs a German translator"; ``"data science"`` does not match
+    "data privacy rules" (both words must be there). A skill of only stopwords never matches.
+    """
+    words = _words(skill)
+    return bool(words) and all(_stem(w) in stems for w in words)
+
+
+# --- the briefing -------------------------------------------------------------------------------------------
+
+
+def _int_setting(source: TodaySource, key: str) -> int:
+    value = source.get_setting(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    default = settings_registry.default(key)
+    assert isinstance(default, int)
+    return default
+
+
+def _optional_int_setting(source: TodaySource, key: str) -> int | None:
+    value = source.get_setting(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text_list_setting(source: TodaySource, key: str) -> tuple[str, ...]:
+    try:
+        value = source.get_setting(key)
+    except ValidationError:  # a journal from before the setting existed
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(v for v in value if isinstance(v, str) and v.strip())
+    return ()
+
+
+class _Names:
+    """Display names by id: from the people list, with a lookup for the few not in it (archived people)."""
+
+    def __init__(self, source: TodaySource, rows: Iterable[PersonRow]) -> None:
+        self._source = source
+        self._names = {r.id: r.display_name for r in rows}
+
+    def ref(self, person_id: UUID) -> PersonRef:
+        name = self._names.get(person_id)
+        if name is None:
+            try:
+                name = self._source.get_person(person_id).display_name
+            except NotFoundError:
+                name = "Someone"
+            self._names[person_id] = name
+        return PersonRef(person_id, name)
+
+    def refs(self, ids: Iterable[UUID]) -> tuple[PersonRef, ...]:
+        return tuple(self.ref(i) for i in ids)
+
+
+def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) -> TodayBriefing:
+    """Everything the Today view shows for ``clock.today()``; a handful of queries, no query per row."""
+    today = clock.today()
+    thanks_after = _int_setting(source, "thanks_after_days")
+    promise_lead = _int_setting(source, "promise_lead_days")
+    default_cadence = _optional_int_setting(source, "default_cadence_days")
+    rows = source.list_people()
+    names = _Names(source, rows)
+
+    owed = tuple(
+        OwedThanks(act=a, people=names.refs(a.people), days_ago=(today - a.occurred_on).days)
+        for a in source.thanks_owed(older_than_days=0)
+        if (today - a.occurred_on).days >= thanks_after
+    )
+    owed = tuple(sorted(owed, key=lambda o: (o.act.occurred_on, o.act.created_at, o.act.id)))
+
+    horizon = today + timedelta(days=promise_lead)
+    promises = tuple(
+        sorted(
+            (
+                DuePromise(commitment=c, people=names.refs(c.people), days_overdue=(today - c.due_on).days)
+                for c in source.open_commitments()
+                if c.due_on is not None and c.due_on <= horizon
+            ),
+            key=lambda p: (-p.days_overdue, p.commitment.promiser.value, p.commitment.id),
+        )
+    )
+
+    drifting = tuple(sorted(_drifting(rows, today, default_cadence), key=lambda d: (-d.days_past, d.person.name)))
+    needs = _helpable_needs(source, rows, names)
+    birthdays = _birthdays(source, rows, today)
+    prompt = prompt_for_day(
+        today,
+        _text_list_setting(source, "gratitude_prompts"),
+        _text_list_setting(source, "reflection_prompts"),
+        offset=prompt_offset,
+    )
+    log.debug(
+        "today built: %d thanks, %d promises, %d drifting, %d needs, %d birthdays",
+        len(owed),
+        len(promises),
+        len(drifting),
+        len(needs),
+        len(birthdays),
+    )
+    return TodayBriefing(
+        day=today,
+        thanks_after_days=thanks_after,
+        thanks_owed=owed,
+        promises=promises,
+        drifting=drifting,
+        needs=needs,
+        birthdays=birthdays,
+        prompt=prompt,
+    )
+
+
+def _drifting(rows: Iterable[PersonRow], today: date, default_cadence: int | None) -> Iterable[DriftingPerson]:
+    for row in rows:
+        cadence = row.cadence_days if row.cadence_days is not None else default_cadence
+        if cadence is None or row.last_interaction is None:
+            # Nothing logged yet: there is no clock to run (an imported address book would otherwise
+            # flood the list with everyone at once).
+            continue
+        due = row.last_interaction + timedelta(days=cadence)
+        if due <= today:
+            since = (today - row.last_interaction).days
+            yield DriftingPerson(
+                person=PersonRef(row.id, row.display_name),
+                last_contact=row.last_interaction,
+                days_since=since,
+                cadence_days=cadence,
+                days_past=(today - due).days,
+            )
+
+
+def _helpable_needs(source: TodaySource, rows: Sequence[PersonRow], names: _Names) -> tuple[HelpableNeed, ...]:
+    my_skills = _text_list_setting(source, "my_skills")
+    # skill (as the contact wrote it) -> the contacts offering it, warmest first
+    offered: dict[str, list[PersonRow]] = {}
+    for row in sorted(rows, key=lambda r: -r.warmth.score):
+        for skill in row.can_help_with:
+            offered.setdefault(skill, []).append(row)
+    out: list[HelpableNeed] = []
+    for need in source.open_needs():
+        if need.status not in (NeedStatus.OPEN, NeedStatus.HELPING):
+            continue
+        stems = need_stems(need)
+        mine = tuple(s for s in my_skills if skill_matches(s, stems))
+        helper_skills: dict[UUID, list[str]] = {}
+        helper_rows: dict[UUID, PersonRow] = {}
+        for skill, people in offered.items():
+            if not skill_matches(skill, stems):
+                continue
+            for row in people:
+                if row.id != need.person_id:
+                    helper_skills.setdefault(row.id, []).append(skill)
+                    helper_rows[row.id] = row
+        ranked = sorted(helper_rows.values(), key=lambda r: (-r.warmth.score, r.display_name))[:MAX_HELPERS]
+        helpers = tuple(
+            Helper(person=PersonRef(r.id, r.display_name), skills=tuple(helper_skills[r.id])) for r in ranked
+        )
+        if mine or helpers:
+            out.append(HelpableNeed(need=need, person=names.ref(need.person_id), my_skills=mine, helpers=helpers))
+    out.sort(key=lambda h: (not h.my_skills, -h.need.heard_on.toordinal(), h.need.id))
+    return tuple(out)
+
+
+def _birthdays(source: TodaySource, rows: Iterable[PersonRow], today: date) -> tuple[UpcomingBirthday, ...]:
+    out: list[UpcomingBirthday] = []
+    for row in rows:
+        if row.birthday_month is None or row.birthday_day is None:
+            continue
+        on = next_birthday(today, row.birthday_month, row.birthday_day)
+        in_days = (on - today).days
+        if in_days > BIRTHDAY_WINDOW_DAYS:
+            continue
+        try:
+            year = source.get_person(row.id).birthday_year  # the list rows do not carry the year
+        except NotFoundError:  # deleted since the list was read
+            continue
+        turns = on.year - year if year is not None and on.year > year else None
+        out.append(UpcomingBirthday(person=PersonRef(row.id, row.display_name), on=on, in_days=in_days, turns=turns))
+    out.sort(key=lambda b: (b.in_days, b.person.name))
+    return tuple(out)
