@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from recipro_desktop.core.errors import BackupError, JournalError, StorageUnavailableError
+from recipro_desktop.core.errors import BackupError, JournalError, StorageFullError, StorageUnavailableError
 from recipro_desktop.paths import PRIVATE_DIR_MODE, JournalPaths
 from recipro_desktop.storage import driver, fsutil
 
@@ -37,7 +38,8 @@ PARTIAL_SUFFIX = ".partial"
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole backup is a multiple of it
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_NAME = re.compile(r"^journal-(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*?)(?:-(\d+))?\.db$")
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_NAME = re.compile(r"^journal-(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)(?:\.(\d+))?\.db$")
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ def _ensure_backup_dir(paths: JournalPaths) -> Path:
         directory.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
         if not directory.is_dir():
             raise NotADirectoryError(str(directory))
-        if fsutil.file_mode(directory) != PRIVATE_DIR_MODE:
-            directory.chmod(PRIVATE_DIR_MODE)
+        mode = fsutil.file_mode(directory)
+        if mode & 0o077:  # tighten (A14), but never grant the owner rights it took away (a 0500 folder stays so)
+            directory.chmod(mode & 0o700)
         if not os.access(directory, os.W_OK | os.X_OK):
             raise PermissionError(f"not writable: {directory}")
     except OSError as exc:
@@ -145,7 +148,7 @@ def _backup_name(directory: Path, stamp: str, reason: str) -> Path:
     candidate = directory / f"{BACKUP_PREFIX}{stamp}-{reason}{BACKUP_SUFFIX}"
     counter = 2
     while candidate.exists() or candidate.with_name(candidate.name + PARTIAL_SUFFIX).exists():
-        candidate = directory / f"{BACKUP_PREFIX}{stamp}-{reason}-{counter}{BACKUP_SUFFIX}"
+        candidate = directory / f"{BACKUP_PREFIX}{stamp}-{reason}.{counter}{BACKUP_SUFFIX}"
         counter += 1
     return candidate
 
@@ -218,9 +221,10 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     except (OSError, driver.dbapi().Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        reason_text = driver.translate_error(exc, path=directory) or exc
-        text = reason_text.strerror if isinstance(reason_text, OSError) and reason_text.strerror else reason_text
-        raise BackupError(f"No backup was made in {directory}: {text}. The journal itself is unchanged.") from None
+        log.error("backup failed (%s)", type(exc).__name__)
+        raise BackupError(
+            f"No backup was made in {directory} ({_describe(exc)}). The journal itself is unchanged."
+        ) from None
     finally:
         if began:
             conn.execute("COMMIT")
@@ -243,12 +247,24 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     return BackupInfo(path=final, created_at=_parse_name(final.name)[0], reason=reason, size=size, ok=True)
 
 
-def _parse_name(name: str) -> tuple[datetime, str]:
+def _describe(exc: BaseException) -> str:
+    """A short cause for a failed backup: "the disk is full", an OS error text, or SQLite's error text."""
+    if isinstance(driver.translate_error(exc), StorageFullError) or getattr(exc, "errno", None) in _FULL_ERRNOS:
+        return "the disk is full"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    if "disk i/o error" in str(exc).lower():  # the backup API reports EFBIG/ENOSPC on the target only as this
+        return "a disk I/O error while writing: the disk may be full"
+    return str(exc) or type(exc).__name__
+
+
+def _parse_name(name: str) -> tuple[datetime, str, int]:
+    """(created at, reason, collision counter) from ``journal-<ts>-<reason>[.<n>].db``."""
     match = _NAME.match(name)
     if not match:
         raise ValueError(name)
     created = datetime.strptime(match.group(1), TIMESTAMP_FORMAT).replace(tzinfo=UTC)
-    return created, match.group(2)
+    return created, match.group(2), int(match.group(3) or 1)
 
 
 def _looks_ok(path: Path, size: int) -> bool:
@@ -265,18 +281,19 @@ def list_backups(paths: JournalPaths) -> list[BackupInfo]:
     directory = paths.backups
     if not directory.is_dir():
         return []
-    found: list[BackupInfo] = []
+    found: list[tuple[datetime, int, BackupInfo]] = []
     for entry in directory.iterdir():
         try:
-            created, reason = _parse_name(entry.name)
+            created, reason, counter = _parse_name(entry.name)
             if not entry.is_file():
                 continue
             size = entry.stat().st_size
         except (ValueError, OSError):
             continue
-        found.append(BackupInfo(path=entry, created_at=created, reason=reason, size=size, ok=_looks_ok(entry, size)))
-    found.sort(key=lambda info: (info.created_at, info.path.name), reverse=True)
-    return found
+        info = BackupInfo(path=entry, created_at=created, reason=reason, size=size, ok=_looks_ok(entry, size))
+        found.append((created, counter, info))
+    found.sort(key=lambda item: item[:2], reverse=True)
+    return [info for _, _, info in found]
 
 
 def last_successful_backup(paths: JournalPaths) -> datetime | None:
