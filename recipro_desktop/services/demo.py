@@ -527,12 +527,12 @@ class _Builder:
                     note = f"Paid it forward: did the same for {self.first[p if other is None else other]}."
                     details = f"{details} {note}".strip()
                 r = rng.random()
-                thanked_share = 0.93 if age > 30 else 0.5
+                thanked_share = 0.95 if age > 90 else 0.9 if age > 30 else 0.5
                 if r < thanked_share:
                     thanked_on = date.fromordinal(min(self.today_ord, day.toordinal() + rng.randint(0, 5)))
                     thanked_how = rng.choice(T.THANKED_HOW)
                     updated = created + timedelta(days=thanked_on.toordinal() - day.toordinal())
-                elif r < thanked_share + 0.04:
+                elif r < min(0.99, thanked_share + 0.04):
                     not_needed = True
             act = Act(
                 occurred_on=day,
@@ -608,7 +608,7 @@ class _Builder:
                         else CommitmentStatus.BROKEN
                         if r < 0.87
                         else CommitmentStatus.CANCELLED
-                        if r < 0.98
+                        if r < 0.99
                         else CommitmentStatus.OPEN
                     )
             key = rng.choice(keys_by_promiser[promiser])

@@ -247,3 +247,29 @@ def test_ten_thousand_people_two_hundred_thousand_items_is_fast() -> None:
         validate_person(p)
     for i in big.interactions[::101]:
         validate_interaction(i)
+
+
+def test_the_demo_gives_a_lively_today_view(demo: DemoData) -> None:
+    """Opening the demo on its ``today`` shows something for every reminder rule, but not a flood."""
+    from datetime import UTC, datetime
+
+    from recipro_desktop.core.reminders import NudgeRule, ReminderInputs, ReminderSettings, due_nudges
+
+    last: dict[UUID, date] = {}
+    dated = [(a.occurred_on, a.people) for a in demo.acts] + [(i.occurred_on, i.people) for i in demo.interactions]
+    dated += [(e.written_on, e.people) for e in demo.entries]
+    for on, people in dated:
+        for p in people:
+            last[p] = max(on, last.get(p, on))
+    inputs = ReminderInputs.from_models(
+        people=demo.people,
+        last_contact=last,
+        acts=demo.acts,
+        commitments=demo.commitments,
+        needs=demo.needs,
+        reminders=demo.reminders,
+    )
+    nudges = due_nudges(inputs, datetime(2026, 1, 15, 9, 0, tzinfo=UTC), ReminderSettings())
+    by_rule = Counter(n.rule for n in nudges)
+    assert set(by_rule) == set(NudgeRule), by_rule
+    assert len(nudges) < 150

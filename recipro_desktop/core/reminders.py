@@ -1,0 +1,663 @@
+"""What is due now: thank-yous owed, promises, people drifting away, follow-ups, birthdays, user reminders.
+
+Pure rules over plain snapshots and an injected ``now``, so the Today view, the tray scheduler, the CLI
+and the tests agree on every edge (due today vs overdue, Feb 29, quiet hours across midnight).
+
+Time model:
+
+- ``now`` is a timezone-aware instant. Pass it in the user's local zone when "today" should change at
+  local midnight (``datetime.now().astimezone()``); in UTC otherwise. "Today" is ``now.date()`` in that
+  zone, and every day rule is calendar arithmetic on :class:`~datetime.date` (no DST effects).
+- User reminders are instants (stored in UTC). Recurrence adds days or calendar months to ``due_at`` in
+  ``due_at``'s own zone: stored UTC reminders repeat at the same UTC time (DST-free); a reminder created
+  in a ``zoneinfo`` zone keeps its wall-clock time.
+- Each occurrence of anything due has a stable :attr:`Nudge.key` (rule, item id, occurrence), so "done"
+  and "snooze" can be remembered per occurrence and nothing nags twice; a new occurrence (next year's
+  birthday, the cadence restarted by a new interaction) has a new key.
+
+Nothing here reads settings storage: :class:`ReminderSettings` is built from the values of
+:mod:`recipro_desktop.core.settings` by :meth:`ReminderSettings.from_settings`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+
+from recipro_desktop.core import settings as registry
+from recipro_desktop.core.models import (
+    Act,
+    Commitment,
+    CommitmentStatus,
+    Direction,
+    ItemKind,
+    Need,
+    NeedStatus,
+    Person,
+    Promiser,
+    Recurrence,
+    Reminder,
+)
+from recipro_desktop.core.text import collapse_whitespace, first_name, strip_invisible
+
+TITLE_MAX = 80
+"""Titles are one line for a notification or a list row; longer text is cut with an ellipsis."""
+
+
+class NudgeRule(enum.StrEnum):
+    """Why something is due. The order is the order of :func:`summarise` and of ties in :func:`due_nudges`."""
+
+    THANKS_OWED = "thanks_owed"
+    PROMISE_DUE_MINE = "promise_due_mine"
+    PROMISE_DUE_THEIRS = "promise_due_theirs"
+    KEEP_IN_TOUCH = "keep_in_touch"
+    NEED_FOLLOW_UP = "need_follow_up"
+    BIRTHDAY = "birthday"
+    USER_REMINDER = "user_reminder"
+
+
+_RULE_ORDER = {rule: n for n, rule in enumerate(NudgeRule)}
+
+RULE_SETTINGS: Mapping[NudgeRule, str] = {
+    NudgeRule.THANKS_OWED: "remind_thanks_owed",
+    NudgeRule.PROMISE_DUE_MINE: "remind_my_promises",
+    NudgeRule.PROMISE_DUE_THEIRS: "remind_their_promises",
+    NudgeRule.KEEP_IN_TOUCH: "remind_keep_in_touch",
+    NudgeRule.NEED_FOLLOW_UP: "remind_need_follow_ups",
+    NudgeRule.BIRTHDAY: "remind_birthdays",
+    NudgeRule.USER_REMINDER: "remind_user_reminders",
+}
+"""The boolean setting that switches each rule on or off."""
+
+
+# --- inputs -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonSnapshot:
+    """What the person rules need. ``last_contact``: the last act, interaction or entry naming them.
+
+    ``known_since`` starts the keep-in-touch clock for someone never contacted (normally the day they were
+    added), so a cadence set on a new contact becomes due one cadence later rather than at once.
+    """
+
+    id: UUID
+    first_name: str
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    cadence_days: int | None = None
+    last_contact: date | None = None
+    known_since: date | None = None
+    archived: bool = False
+
+    @classmethod
+    def from_person(cls, p: Person, last_contact: date | None = None) -> PersonSnapshot:
+        return cls(
+            id=p.id,
+            first_name=p.given_name.strip() or first_name(p.display_name),
+            birthday_month=p.birthday_month,
+            birthday_day=p.birthday_day,
+            cadence_days=p.cadence_days,
+            last_contact=last_contact,
+            known_since=p.created_at.date(),
+            archived=p.archived,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActSnapshot:
+    """An act as the thank-you rule sees it; only received, unthanked acts produce a nudge."""
+
+    id: UUID
+    people: tuple[UUID, ...]
+    occurred_on: date
+    summary: str
+    direction: Direction = Direction.RECEIVED
+    thanked: bool = False  # thanked, or marked "no thanks needed"
+
+    @classmethod
+    def from_act(cls, a: Act) -> ActSnapshot:
+        return cls(
+            id=a.id,
+            people=a.people,
+            occurred_on=a.occurred_on,
+            summary=a.summary,
+            direction=a.direction,
+            thanked=a.thanked_on is not None or a.thanks_not_needed,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitmentSnapshot:
+    """A promise; only open promises with a due date produce a nudge."""
+
+    id: UUID
+    promiser: Promiser
+    people: tuple[UUID, ...]
+    text: str
+    due_on: date | None
+    status: CommitmentStatus = CommitmentStatus.OPEN
+
+    @classmethod
+    def from_commitment(cls, c: Commitment) -> CommitmentSnapshot:
+        return cls(id=c.id, promiser=c.promiser, people=c.people, text=c.text, due_on=c.due_on, status=c.status)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NeedSnapshot:
+    """A listening note; open or in-progress notes with a follow-up date produce a nudge."""
+
+    id: UUID
+    person_id: UUID
+    text: str
+    follow_up_on: date | None
+    status: NeedStatus = NeedStatus.OPEN
+
+    @classmethod
+    def from_need(cls, n: Need) -> NeedSnapshot:
+        return cls(id=n.id, person_id=n.person_id, text=n.text, follow_up_on=n.follow_up_on, status=n.status)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderInputs:
+    """Everything the rules look at, as plain snapshots. Items that cannot be due are simply ignored."""
+
+    people: tuple[PersonSnapshot, ...] = ()
+    acts: tuple[ActSnapshot, ...] = ()
+    commitments: tuple[CommitmentSnapshot, ...] = ()
+    needs: tuple[NeedSnapshot, ...] = ()
+    reminders: tuple[Reminder, ...] = ()
+
+    @classmethod
+    def from_models(
+        cls,
+        *,
+        people: Iterable[Person] = (),
+        last_contact: Mapping[UUID, date] | None = None,
+        acts: Iterable[Act] = (),
+        commitments: Iterable[Commitment] = (),
+        needs: Iterable[Need] = (),
+        reminders: Iterable[Reminder] = (),
+    ) -> ReminderInputs:
+        """Snapshots of stored models (``last_contact``: person id → day of the last thing logged)."""
+        last = last_contact or {}
+        return cls(
+            people=tuple(PersonSnapshot.from_person(p, last.get(p.id)) for p in people),
+            acts=tuple(ActSnapshot.from_act(a) for a in acts),
+            commitments=tuple(CommitmentSnapshot.from_commitment(c) for c in commitments),
+            needs=tuple(NeedSnapshot.from_need(n) for n in needs),
+            reminders=tuple(reminders),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderSettings:
+    """The reminder-related settings (see :mod:`recipro_desktop.core.settings` for their meaning)."""
+
+    rules: frozenset[NudgeRule] = frozenset(NudgeRule)
+    thanks_after_days: int = 3
+    birthday_lead_days: int = 7
+    promise_lead_days: int = 1
+    default_cadence_days: int | None = None
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(8, 0)
+    digest: str = "daily"  # daily | weekly | off
+    digest_time: time = time(8, 30)
+    digest_weekday: int = 0  # Monday
+    notification_privacy: str = "counts"  # counts | full
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, object]) -> ReminderSettings:
+        """From stored setting values (missing or invalid ones take their defaults, see ``resolve``)."""
+        v = registry.resolve(values)
+
+        def integer(key: str) -> int:
+            value = v[key]
+            assert isinstance(value, int)
+            return value
+
+        def text(key: str) -> str:
+            value = v[key]
+            assert isinstance(value, str)
+            return value
+
+        cadence = v["default_cadence_days"]
+        assert cadence is None or isinstance(cadence, int)
+        return cls(
+            rules=frozenset(rule for rule, key in RULE_SETTINGS.items() if v[key] is True),
+            thanks_after_days=integer("thanks_after_days"),
+            birthday_lead_days=integer("birthday_lead_days"),
+            promise_lead_days=integer("promise_lead_days"),
+            default_cadence_days=cadence,
+            quiet_hours_start=registry.parse_time(text("quiet_hours_start")),
+            quiet_hours_end=registry.parse_time(text("quiet_hours_end")),
+            digest=text("digest"),
+            digest_time=registry.parse_time(text("digest_time")),
+            digest_weekday=registry.WEEKDAYS.index(text("digest_weekday")),
+            notification_privacy=text("notification_privacy"),
+        )
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Nudge:
+    """One thing due now.
+
+    Attributes:
+        rule: why it is due.
+        item_kind, item_id: the item to open (a person for birthdays and keep-in-touch).
+        person_ids, first_names: who it concerns (first names with invisible controls removed).
+        due_on: the day it is due (the birthday itself, the promise's due date...).
+        due_at: the instant, for user reminders; ``None`` for day rules.
+        overdue: due on an earlier day than today (never for birthdays).
+        key: ``"<rule>:<item id>:<occurrence>"``, stable for one occurrence; store done/snooze under it.
+        title: one short line for the list and for notifications in "full" privacy mode.
+    """
+
+    rule: NudgeRule
+    item_kind: ItemKind
+    item_id: UUID
+    due_on: date
+    overdue: bool
+    key: str
+    title: str
+    person_ids: tuple[UUID, ...] = ()
+    first_names: tuple[str, ...] = ()
+    due_at: datetime | None = None
+
+
+def nudge_key(rule: NudgeRule, item_id: UUID, occurrence: date | datetime) -> str:
+    """The key of one occurrence: instants are written in UTC so the key does not depend on the zone."""
+    when = occurrence.astimezone(UTC).isoformat() if isinstance(occurrence, datetime) else occurrence.isoformat()
+    return f"{rule.value}:{item_id}:{when}"
+
+
+# --- calendar helpers ---------------------------------------------------------------------------------
+
+
+def _require_aware(now: datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def next_birthday(month: int, day: int, today: date) -> date:
+    """The next birthday on or after ``today``; Feb 29 is celebrated on Feb 28 in non-leap years."""
+    this_year = _clamped(today.year, month, day)
+    return this_year if this_year >= today else _clamped(today.year + 1, month, day)
+
+
+def _nth(base: datetime, recurrence: Recurrence, k: int) -> datetime:
+    """Occurrence ``k`` (0 = ``base``), always computed from ``base`` so month-end clamping never drifts."""
+    if recurrence is Recurrence.DAILY:
+        return base + timedelta(days=k)
+    if recurrence is Recurrence.WEEKLY:
+        return base + timedelta(weeks=k)
+    if recurrence is Recurrence.MONTHLY:
+        years, month0 = divmod(base.month - 1 + k, 12)
+        d = _clamped(base.year + years, month0 + 1, base.day)
+        return base.replace(year=d.year, month=d.month, day=d.day)
+    if recurrence is Recurrence.YEARLY:
+        d = _clamped(base.year + k, base.month, base.day)
+        return base.replace(year=d.year, month=d.month, day=d.day)
+    return base
+
+
+def _last_index_at_or_before(base: datetime, recurrence: Recurrence, t: datetime) -> int:
+    """The largest ``k`` with occurrence ``k`` ≤ ``t``, or -1 when even ``base`` is later."""
+    if base > t:
+        return -1
+    if recurrence is Recurrence.NONE:
+        return 0
+    if recurrence is Recurrence.DAILY:
+        k = (t - base) // timedelta(days=1)
+    elif recurrence is Recurrence.WEEKLY:
+        k = (t - base) // timedelta(weeks=1)
+    elif recurrence is Recurrence.MONTHLY:
+        k = (t.year - base.year) * 12 + t.month - base.month
+    else:
+        k = t.year - base.year
+    k = max(0, k - 1)
+    while _nth(base, recurrence, k + 1) <= t:
+        k += 1
+    while k > 0 and _nth(base, recurrence, k) > t:
+        k -= 1
+    return k
+
+
+def next_occurrence(r: Reminder, after: datetime) -> datetime | None:
+    """The first occurrence of ``r`` strictly after ``after`` (``None`` if a one-off is already past).
+
+    Daily and weekly add days; monthly keeps the day of month, clamped to the month's end (Jan 31 → Feb 28
+    → Mar 31: always from the original ``due_at``, so it never drifts); yearly keeps the date, Feb 29 → Feb 28
+    in non-leap years.
+    """
+    _require_aware(after)
+    if r.recurrence is Recurrence.NONE:
+        return r.due_at if r.due_at > after else None
+    k = _last_index_at_or_before(r.due_at, r.recurrence, after)
+    return _nth(r.due_at, r.recurrence, k + 1)
+
+
+def current_occurrence(r: Reminder, now: datetime) -> datetime | None:
+    """The latest occurrence of ``r`` at or before ``now`` (missed earlier ones collapse into it)."""
+    _require_aware(now)
+    k = _last_index_at_or_before(r.due_at, r.recurrence, now)
+    return None if k < 0 else _nth(r.due_at, r.recurrence, k)
+
+
+def _wall(now: datetime, t: time) -> datetime:
+    return now.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+
+
+def in_quiet_hours(now: datetime, settings: ReminderSettings) -> bool:
+    """Whether ``now`` (wall clock in its own zone) falls in the quiet hours; start == end means none.
+
+    The range includes its start and excludes its end; it may cross midnight (22:00–08:00).
+    """
+    _require_aware(now)
+    start, end = settings.quiet_hours_start, settings.quiet_hours_end
+    t = now.time().replace(second=0, microsecond=0)
+    if start == end:
+        return False
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def quiet_until(now: datetime, settings: ReminderSettings) -> datetime | None:
+    """When the current quiet hours end (for a scheduler to wait until), or ``None`` outside them."""
+    if not in_quiet_hours(now, settings):
+        return None
+    end = _wall(now, settings.quiet_hours_end)
+    return end if end > now else _wall(now + timedelta(days=1), settings.quiet_hours_end)
+
+
+def last_digest_slot(now: datetime, settings: ReminderSettings) -> datetime | None:
+    """The latest scheduled digest time at or before ``now`` (``None`` when the digest is off)."""
+    _require_aware(now)
+    if settings.digest == "off":
+        return None
+    slot = _wall(now, settings.digest_time)
+    if settings.digest == "weekly":
+        slot = _wall(now - timedelta(days=(now.weekday() - settings.digest_weekday) % 7), settings.digest_time)
+        if slot > now:
+            slot = _wall(slot - timedelta(days=7), settings.digest_time)
+    elif slot > now:
+        slot = _wall(now - timedelta(days=1), settings.digest_time)
+    return slot
+
+
+def digest_due(now: datetime, settings: ReminderSettings, last_digest_at: datetime | None) -> bool:
+    """Whether a digest should be sent now: a slot has passed since the last one, and it is not quiet.
+
+    A digest whose slot falls inside quiet hours waits until they end. ``last_digest_at`` ``None`` (never
+    sent) counts as before every slot.
+    """
+    slot = last_digest_slot(now, settings)
+    if slot is None or in_quiet_hours(now, settings):
+        return False
+    return last_digest_at is None or last_digest_at < slot
+
+
+# --- the rules ----------------------------------------------------------------------------------------
+
+
+def _one_line(s: str) -> str:
+    line = collapse_whitespace(strip_invisible(s))
+    return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def _names_phrase(names: Sequence[str]) -> str:
+    if not names:
+        return "someone"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    others = len(names) - 2
+    return f"{names[0]}, {names[1]} and {others} other{'s' if others > 1 else ''}"
+
+
+@dataclass(slots=True)
+class _Context:
+    today: date
+    now: datetime
+    settings: ReminderSettings
+    dismissed: Mapping[str, datetime | None]
+    names: dict[UUID, str]
+    out: list[Nudge] = field(default_factory=list)
+
+    def first_names(self, people: Iterable[UUID]) -> tuple[str, ...]:
+        return tuple(self.names[p] for p in people if p in self.names)
+
+    def add(
+        self,
+        rule: NudgeRule,
+        kind: ItemKind,
+        item_id: UUID,
+        *,
+        due_on: date,
+        title: str,
+        people: tuple[UUID, ...],
+        overdue: bool,
+        occurrence: date | datetime | None = None,
+        due_at: datetime | None = None,
+    ) -> None:
+        key = nudge_key(rule, item_id, occurrence if occurrence is not None else due_on)
+        if key in self.dismissed:
+            until = self.dismissed[key]
+            if until is None or self.now < until:
+                return
+        self.out.append(
+            Nudge(
+                rule=rule,
+                item_kind=kind,
+                item_id=item_id,
+                due_on=due_on,
+                due_at=due_at,
+                overdue=overdue,
+                key=key,
+                title=_one_line(title),
+                person_ids=people,
+                first_names=self.first_names(people),
+            )
+        )
+
+
+def due_nudges(
+    inputs: ReminderInputs,
+    now: datetime,
+    settings: ReminderSettings,
+    dismissed: Mapping[str, datetime | None] | None = None,
+) -> list[Nudge]:
+    """Everything due at ``now``, oldest due day first (then by rule, then by key: a stable order).
+
+    Rules (``today`` = ``now.date()``; "overdue" = due on an earlier day than today):
+
+    - THANKS_OWED: a received act neither thanked nor marked "no thanks needed", due
+      ``thanks_after_days`` after it happened.
+    - PROMISE_DUE_MINE / PROMISE_DUE_THEIRS: an open promise with a due date, shown from
+      ``promise_lead_days`` before it.
+    - KEEP_IN_TOUCH: a person (not archived) with a cadence (their own, else ``default_cadence_days``),
+      due ``cadence`` days after the last contact (or after ``known_since`` if never contacted): anything
+      logged restarts the clock.
+    - NEED_FOLLOW_UP: an open or in-progress listening note on and after its follow-up date.
+    - BIRTHDAY: from ``birthday_lead_days`` before the (next) birthday until the day itself; never overdue.
+    - USER_REMINDER: a reminder not done, at its current occurrence (or its snooze time, if later).
+
+    ``dismissed`` maps :attr:`Nudge.key` to ``None`` (done: never shown again) or a snooze-until instant
+    (hidden until then). Rules switched off in ``settings.rules`` produce nothing.
+    """
+    _require_aware(now)
+    today = now.date()
+    ctx = _Context(
+        today=today,
+        now=now,
+        settings=settings,
+        dismissed=dismissed or {},
+        names={p.id: strip_invisible(p.first_name).strip() for p in inputs.people},
+    )
+    rules = settings.rules
+
+    if NudgeRule.THANKS_OWED in rules:
+        wait = timedelta(days=settings.thanks_after_days)
+        for a in inputs.acts:
+            if a.direction is not Direction.RECEIVED or a.thanked:
+                continue
+            due = a.occurred_on + wait
+            if today >= due:
+                names = _names_phrase(ctx.first_names(a.people))
+                ctx.add(
+                    NudgeRule.THANKS_OWED,
+                    ItemKind.ACT,
+                    a.id,
+                    due_on=due,
+                    title=f"Thank {names}: {a.summary}",
+                    people=a.people,
+                    overdue=today > due,
+                )
+
+    lead = timedelta(days=settings.promise_lead_days)
+    for c in inputs.commitments:
+        rule = NudgeRule.PROMISE_DUE_MINE if c.promiser is Promiser.ME else NudgeRule.PROMISE_DUE_THEIRS
+        if rule not in rules or c.status is not CommitmentStatus.OPEN or c.due_on is None:
+            continue
+        if today >= c.due_on - lead:
+            names = _names_phrase(ctx.first_names(c.people))
+            if rule is NudgeRule.PROMISE_DUE_MINE:
+                title = f"Your promise to {names}: {c.text}" if c.people else f"Your promise: {c.text}"
+            else:
+                title = f"{names} promised: {c.text}"
+            ctx.add(
+                rule, ItemKind.COMMITMENT, c.id, due_on=c.due_on, title=title, people=c.people, overdue=today > c.due_on
+            )
+
+    if NudgeRule.KEEP_IN_TOUCH in rules or NudgeRule.BIRTHDAY in rules:
+        for p in inputs.people:
+            if p.archived:
+                continue
+            name = ctx.names[p.id] or "someone"
+            cadence = p.cadence_days if p.cadence_days is not None else settings.default_cadence_days
+            start = p.last_contact or p.known_since
+            if NudgeRule.KEEP_IN_TOUCH in rules and cadence is not None and start is not None:
+                due = start + timedelta(days=cadence)
+                if today >= due:
+                    ctx.add(
+                        NudgeRule.KEEP_IN_TOUCH,
+                        ItemKind.PERSON,
+                        p.id,
+                        due_on=due,
+                        title=f"Catch up with {name}",
+                        people=(p.id,),
+                        overdue=today > due,
+                    )
+            if NudgeRule.BIRTHDAY in rules and p.birthday_month is not None and p.birthday_day is not None:
+                birthday = next_birthday(p.birthday_month, p.birthday_day, today)
+                days = (birthday - today).days
+                if days <= settings.birthday_lead_days:
+                    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+                    ctx.add(
+                        NudgeRule.BIRTHDAY,
+                        ItemKind.PERSON,
+                        p.id,
+                        due_on=birthday,
+                        title=f"{name}'s birthday {when}",
+                        people=(p.id,),
+                        overdue=False,
+                    )
+
+    if NudgeRule.NEED_FOLLOW_UP in rules:
+        for n in inputs.needs:
+            if n.status not in (NeedStatus.OPEN, NeedStatus.HELPING) or n.follow_up_on is None:
+                continue
+            if today >= n.follow_up_on:
+                name = _names_phrase(ctx.first_names((n.person_id,)))
+                ctx.add(
+                    NudgeRule.NEED_FOLLOW_UP,
+                    ItemKind.NEED,
+                    n.id,
+                    due_on=n.follow_up_on,
+                    title=f"Follow up with {name}: {n.text}",
+                    people=(n.person_id,),
+                    overdue=today > n.follow_up_on,
+                )
+
+    if NudgeRule.USER_REMINDER in rules:
+        for r in inputs.reminders:
+            if r.done:
+                continue
+            occurrence = current_occurrence(r, now)
+            if occurrence is None:
+                continue
+            shows_at = r.snoozed_until if r.snoozed_until is not None and r.snoozed_until > occurrence else occurrence
+            if now < shows_at:
+                continue
+            due_day = occurrence.astimezone(now.tzinfo).date()
+            people = (r.person_id,) if r.person_id is not None else ()
+            ctx.add(
+                NudgeRule.USER_REMINDER,
+                ItemKind.REMINDER,
+                r.id,
+                due_on=due_day,
+                due_at=occurrence,
+                occurrence=occurrence,
+                title=r.text,
+                people=people,
+                overdue=due_day < today,
+            )
+
+    ctx.out.sort(key=lambda n: (n.due_on, _RULE_ORDER[n.rule], n.key))
+    return ctx.out
+
+
+# --- private-safe text --------------------------------------------------------------------------------
+
+_PHRASES: Mapping[NudgeRule, tuple[str, str]] = {
+    NudgeRule.THANKS_OWED: ("thank-you owed", "thank-yous owed"),
+    NudgeRule.PROMISE_DUE_MINE: ("promise due", "promises due"),
+    NudgeRule.PROMISE_DUE_THEIRS: ("promise to you due", "promises to you due"),
+    NudgeRule.KEEP_IN_TOUCH: ("person to catch up with", "people to catch up with"),
+    NudgeRule.NEED_FOLLOW_UP: ("follow-up", "follow-ups"),
+    NudgeRule.BIRTHDAY: ("birthday", "birthdays"),
+    NudgeRule.USER_REMINDER: ("reminder", "reminders"),
+}
+
+
+def summarise(nudges: Iterable[Nudge]) -> str:
+    """Counts only, for notifications in the default "counts" privacy mode: ``"2 thank-yous owed, 1 promise due"``.
+
+    Never a name or a title (RELIABILITY G3); ``"Nothing due"`` when empty.
+    """
+    counts = Counter(n.rule for n in nudges)
+    parts = []
+    for rule in NudgeRule:
+        count = counts.get(rule, 0)
+        if count:
+            singular, plural = _PHRASES[rule]
+            parts.append(f"{count} {singular if count == 1 else plural}")
+    return ", ".join(parts) if parts else "Nothing due"
+
+
+def notification_text(nudges: Sequence[Nudge], privacy: str, *, max_lines: int = 5) -> str:
+    """The body of a notification: counts in ``"counts"`` mode (the default); titles in ``"full"`` mode.
+
+    Titles are already single-line and free of invisible controls; escaping for markup-aware notification
+    servers is the UI's job (G3).
+    """
+    if privacy != "full" or not nudges:
+        return summarise(nudges)
+    lines = [n.title for n in nudges[:max_lines]]
+    if len(nudges) > max_lines:
+        lines.append(f"and {len(nudges) - max_lines} more")
+    return "\n".join(lines)
