@@ -1,0 +1,1 @@
+"""Generated Qt forms and resources (resources/compile.py): do not edit, regenerate instead."""
