@@ -14,6 +14,8 @@ replaced for every test. A test scripts the user's answer in advance with ``moda
 ``value`` may be a callable that receives the dialog (or the static call's arguments) and returns the result.
 A modal the test did not answer returns the "cancel" result and fails the test, so an unexpected dialog is
 reported instead of hanging CI. ``modals.calls`` lists what the user would have seen (kind, title, text).
+
+``task_runner`` gives widgets a real background runner that is shut down after the test.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ import pytest
 from PySide6.QtCore import QMessageLogContext, QtMsgType, QUrl, qInstallMessageHandler
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QFontDialog, QInputDialog, QMenu, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from recipro_desktop.ui.task_runner import TaskRunner
 
 UI_TESTS = Path(__file__).parent
 
@@ -260,6 +265,18 @@ def modals(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> I
         monkeypatch.setattr(owner, kind, staticmethod(guard.static(kind)))
     yield guard
     guard.fail_if_unanswered("during teardown")
+
+
+@pytest.fixture
+def task_runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    """A real :class:`TaskRunner` for widgets under test; shut down (running job cancelled) afterwards.
+
+    Wait for its work with ``qtbot.waitUntil(lambda: not task_runner.busy)`` or
+    ``qtbot.waitSignal(task_runner.task_finished)``, never with a sleep.
+    """
+    runner = TaskRunner()
+    yield runner
+    assert runner.shutdown(cancel_running=True, timeout=10), "a background job did not finish within 10 s"
 
 
 @pytest.hookimpl(wrapper=True)
