@@ -109,9 +109,24 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
             raise StorageUnavailableError(f"The journal file does not exist: {path}")
         if not path.parent.is_dir():
             raise StorageUnavailableError(f"The folder for the journal does not exist: {path.parent}")
-        _create_private_file(path)
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise StorageUnavailableError(
+                f"The journal file could not be created ({exc.strerror or type(exc).__name__}): {path}"
+            ) from None
     elif path.is_dir():
         raise StorageUnavailableError(f"The journal path is a folder, not a file: {path}")
+    if not read_only:
+        # SQLite would silently fall back to a read-only connection (and leave -wal/-shm behind); say it now.
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StorageUnavailableError(
+                f"The journal file is read-only or not readable: {path}. It can only be opened read-only."
+            )
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise StorageUnavailableError(
+                f"The journal's folder is read-only: {path.parent}. The journal needs to write files beside it."
+            )
     target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
     try:
         conn = module.connect(
