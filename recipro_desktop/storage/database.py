@@ -1,0 +1,309 @@
+"""The open journal database: one SQLAlchemy engine over SQLCipher connections, sessions, and its lifecycle.
+
+Every connection comes from :func:`recipro_desktop.storage.driver.connect` (key, SQLCipher check, pragmas;
+``quick_check`` on the first connection of the engine only). SQLAlchemy is told to use the ``sqlcipher3``
+DB-API module, so driver errors are wrapped and can be translated into the journal's own errors.
+
+Transactions follow SQLAlchemy's documented pysqlite recipe: the driver runs with ``isolation_level=None``
+(it never emits ``BEGIN`` itself) and a ``begin`` event emits ``BEGIN`` (``BEGIN IMMEDIATE`` for write
+sessions), so a session is exactly one SQLite transaction and DDL is transactional (RELIABILITY D1).
+
+Threads: the GUI runs all database work on one background worker (not the thread that opened the
+database), the CLI on its main thread. Connections are opened with ``check_same_thread=False`` and pooled
+in a small :class:`QueuePool`, and a connection is only ever used by one session at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
+
+from recipro_desktop.core.errors import (
+    ConflictError,
+    DamagedJournalError,
+    JournalError,
+    NotFoundError,
+    StorageUnavailableError,
+)
+from recipro_desktop.paths import JournalPaths, ensure_private_dir
+from recipro_desktop.storage import driver, migrate
+
+log = logging.getLogger(__name__)
+
+POOL_SIZE = 2
+"""Connections kept open: the worker's session plus one for a backup or integrity check running beside it."""
+POOL_OVERFLOW = 3
+
+
+class Database:
+    """An open, unlocked journal database. Create with :meth:`create` or :meth:`open`; end with :meth:`close`.
+
+    After a :class:`DamagedJournalError` the database closes itself and refuses every further session
+    (RELIABILITY A8: writes stop at the first sign of corruption; the caller offers restore or quit).
+    """
+
+    def __init__(self, paths: JournalPaths, key: bytes, engine: Engine) -> None:
+        self.paths = paths
+        self._key = key
+        self._engine = engine
+        self._write_engine = engine.execution_options(recipro_begin="IMMEDIATE")
+        self._closed = False
+        self._damaged = False
+        self._lock = threading.Lock()
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        paths: JournalPaths,
+        key: bytes,
+        *,
+        extra_version_locations: Sequence[Path] = (),
+    ) -> Database:
+        """Create a new, empty journal file (0600, in a 0700 folder) with the current schema.
+
+        Refuses to touch an existing file. If anything fails, the half-made file is removed again, so a
+        failed creation never leaves something that later looks like a (damaged) journal.
+        """
+        ensure_private_dir(paths.data_dir)
+        if paths.database.exists():
+            raise StorageUnavailableError(f"A journal file already exists at {paths.database}; not overwriting it.")
+        engine = _make_engine(paths.database, key, create=True)
+        db = cls(paths, key, engine)
+        try:
+            migrate.upgrade(
+                engine,
+                paths=paths,
+                key=key,
+                now=datetime.now(UTC),
+                extra_version_locations=extra_version_locations,
+                backup=False,
+            )
+        except BaseException:
+            db.close()
+            for leftover in (paths.database, paths.wal, paths.shm):
+                leftover.unlink(missing_ok=True)
+            raise
+        log.info("created journal database")
+        return db
+
+    @classmethod
+    def open(
+        cls,
+        paths: JournalPaths,
+        key: bytes,
+        *,
+        now: datetime | None = None,
+        extra_version_locations: Sequence[Path] = (),
+    ) -> Database:
+        """Open an existing journal; migrate an older schema (backup first); refuse a newer one.
+
+        Raises:
+            StorageUnavailableError: no file, or the path is unusable.
+            DamagedJournalError: not a database for this key, fails its quick check, or is not a journal.
+            NewerVersionError: written by a newer Recipro (nothing was written, RELIABILITY D3).
+            MigrationError: the upgrade failed and was rolled back; the message names the backup.
+        """
+        engine = _make_engine(paths.database, key, create=False)
+        db = cls(paths, key, engine)
+        try:
+            with engine.connect() as conn:
+                state = migrate.read_state(conn)
+            if state.revision is None and state.user_version <= migrate.SCHEMA_USER_VERSION:
+                # No alembic_version: an interrupted creation or a foreign SQLCipher file. Never a silent
+                # "empty journal" (RELIABILITY A5).
+                raise DamagedJournalError(
+                    f"The file {paths.database.name} is not a Recipro journal (its format record is missing)."
+                )
+            migrate.upgrade(
+                engine,
+                paths=paths,
+                key=key,
+                now=now or datetime.now(UTC),
+                extra_version_locations=extra_version_locations,
+            )
+        except sa_exc.DBAPIError as exc:
+            db.close()
+            raise driver.translate_error(exc.orig or exc, path=paths.database) or exc from exc
+        except BaseException:
+            db.close()
+            raise
+        log.info("opened journal database")
+        return db
+
+    def close(self) -> None:
+        """Close every pooled connection; afterwards nothing holds the file (safe to restore over it).
+
+        Sessions must have ended (they are context managers); a session still running on another thread
+        keeps its connection until it ends, then the connection is closed instead of being pooled.
+        """
+        with self._lock:
+            self._closed = True
+        self._engine.dispose()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def damaged(self) -> bool:
+        """True once a query met a damaged page; the database is closed and stays closed."""
+        return self._damaged
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def schema_revision(self) -> str | None:
+        """The Alembic revision of the open database."""
+        with self._engine.connect() as conn:
+            return migrate.read_state(conn).revision
+
+    # --- work ------------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: commit on success, rollback on any error, driver errors translated.
+
+        Args:
+            write: begin with ``BEGIN IMMEDIATE`` (take the write lock first). Sessions that write should
+                say so: a deferred transaction that reads then writes fails at once (``SQLITE_BUSY``) when
+                another connection committed in between, instead of waiting for the lock.
+
+        Raises:
+            StorageFullError, JournalBusyError, DamagedJournalError, StorageUnavailableError: driver errors.
+            ConflictError: an optimistic version check failed (C4).
+        """
+        self._check_usable()
+        session = Session(bind=self._write_engine if write else self._engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException as exc:
+            _quiet_rollback(session)
+            session.close()
+            translated = self._translate(exc)
+            if translated is not None and translated is not exc:
+                raise translated from exc
+            raise
+        else:
+            session.close()
+
+    @contextmanager
+    def connection(self, *, write: bool = False) -> Iterator[Connection]:
+        """A Core connection in one transaction (bulk inserts, raw index queries); like :meth:`session`."""
+        with self.session(write=write) as session:
+            yield session.connection()
+
+    @contextmanager
+    def raw_connection(self) -> Iterator[Any]:
+        """A checked-out DB-API (``sqlcipher3``) connection, for backups and integrity checks.
+
+        It is outside any transaction when handed over (``isolation_level=None``); the caller must not leave
+        a transaction open. It goes back to the pool afterwards.
+        """
+        self._check_usable()
+        pooled = self._engine.raw_connection()
+        try:
+            conn = pooled.driver_connection
+            try:
+                yield conn
+            except BaseException as exc:
+                translated = self._translate(exc)
+                if translated is not None and translated is not exc:
+                    raise translated from exc
+                raise
+        finally:
+            pooled.close()
+
+    # --- internals -------------------------------------------------------------------------------------------
+
+    def _check_usable(self) -> None:
+        if self._damaged:
+            raise DamagedJournalError(
+                f"The journal file {self.paths.database.name} is damaged and was closed; restore a backup."
+            )
+        if self._closed:
+            raise StorageUnavailableError("The journal is closed.")
+
+    def _translate(self, exc: BaseException) -> BaseException | None:
+        if isinstance(exc, JournalError):
+            translated: BaseException | None = exc
+        elif isinstance(exc, StaleDataError):
+            translated = ConflictError("This item was changed elsewhere since you opened it; reload and retry.")
+        elif isinstance(exc, sa_exc.IntegrityError):
+            translated = _integrity_error(exc)
+        elif isinstance(exc, sa_exc.DBAPIError):
+            translated = driver.translate_error(exc.orig or exc, path=self.paths.database)
+        elif isinstance(exc, driver.dbapi().Error):
+            translated = driver.translate_error(exc, path=self.paths.database)
+        else:
+            translated = None
+        if isinstance(translated, DamagedJournalError) and not self._damaged:
+            log.error("damaged page met during a query; closing the journal")
+            self._damaged = True
+            self.close()
+        return translated
+
+
+def _integrity_error(exc: sa_exc.IntegrityError) -> JournalError:
+    text = str(exc.orig).lower()
+    if "foreign key" in text:
+        return NotFoundError("The change refers to something that no longer exists; reload and retry.")
+    if "unique" in text or "primary key" in text:
+        return ConflictError("An item with the same identity already exists.")
+    return ConflictError("The change breaks a rule of the journal and was not saved.")
+
+
+def _quiet_rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except Exception:  # the connection may be gone (I/O error); the transaction is then void anyway
+        log.warning("rollback after a failed transaction also failed", exc_info=False)
+
+
+def _make_engine(path: Path, key: bytes, *, create: bool) -> Engine:
+    """An engine whose connections come from :func:`driver.connect` (quick_check on the first only)."""
+    first = [True]
+    first_lock = threading.Lock()
+
+    def creator() -> Any:
+        with first_lock:
+            quick_check = first[0]
+            conn = driver.connect(path, key, create=create and quick_check, quick_check=quick_check)
+            first[0] = False
+        return conn
+
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        creator=creator,
+        module=driver.dbapi(),
+        poolclass=QueuePool,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=30,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None  # driver.connect sets it already; keep the recipe explicit
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("recipro_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
