@@ -10,7 +10,8 @@ What makes it realistic:
   ``Nguyễn Thị Lan``, ``Aoife Ní Bhriain``), organisations, roles, cities, tags, how-we-met stories,
   birthdays for about half the people, keep-in-touch cadences for about a third, "can help with" skills;
 - a few close people with many items and a long tail with few (log-normal affinity, boosted for a small
-  close circle), everything spread over the last three years with a mild recency bias;
+  close circle; everyone has at least one touchpoint when there are enough items), everything spread over
+  the last three years with a mild recency bias; about 2 % of people archived;
 - every act kind in both directions, with plausible summaries and details, weights, thank-yous (mostly
   sent, a few owed), acts returned (``in_return_for``), acts that met a listening note (``meets_need``),
   paid-forward help; needs in every status with follow-ups; promises both ways, kept, broken, cancelled
@@ -646,7 +647,8 @@ class _Builder:
         rng = self.rng
         out: list[Interaction] = []
         for k in range(n):
-            p = self.pick()
+            # everyone gets at least one touchpoint (when there are enough), so no person page is empty
+            p = k if k < len(self.ids) else self.pick()
             day = self.day_for(p)
             channel = _CHANNELS[k] if k < len(_CHANNELS) else _CHANNELS[self.weighted(_CHANNEL_CUM)]
             fill = _Fill(self, p)

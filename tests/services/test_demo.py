@@ -216,6 +216,11 @@ def test_a_few_close_people_and_a_long_tail(demo: DemoData) -> None:
     assert sum(counts[:5]) > 0.2 * sum(counts)
 
 
+def test_every_person_has_at_least_one_item(demo: DemoData) -> None:
+    named = {p for coll in (demo.acts, demo.interactions) for item in coll for p in item.people}
+    assert named == {p.id for p in demo.people}
+
+
 def test_tiny_journals() -> None:
     one = generate_demo(people=1, items=60, today=TODAY)
     assert len(one.people) == 1 and one.item_count == 60
