@@ -90,6 +90,7 @@ class PersonSnapshot:
     first_name: str
     birthday_month: int | None = None
     birthday_day: int | None = None
+    birthday_year: int | None = None
     cadence_days: int | None = None
     last_contact: date | None = None
     known_since: date | None = None
@@ -102,6 +103,7 @@ class PersonSnapshot:
             first_name=p.given_name.strip() or first_name(p.display_name),
             birthday_month=p.birthday_month,
             birthday_day=p.birthday_day,
+            birthday_year=p.birthday_year,
             cadence_days=p.cadence_days,
             last_contact=last_contact,
             known_since=p.created_at.date(),
@@ -567,12 +569,13 @@ def due_nudges(
                 days = (birthday - today).days
                 if days <= settings.birthday_lead_days:
                     when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+                    turns = f" (turns {birthday.year - p.birthday_year})" if p.birthday_year is not None else ""
                     ctx.add(
                         NudgeRule.BIRTHDAY,
                         ItemKind.PERSON,
                         p.id,
                         due_on=birthday,
-                        title=f"{name}'s birthday {when}",
+                        title=f"{name}'s birthday {when}{turns}",
                         people=(p.id,),
                         overdue=False,
                     )

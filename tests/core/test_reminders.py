@@ -233,6 +233,8 @@ def test_birthday_window_and_titles() -> None:
     assert run(people=bday(1, 16))[0].title == "Anaïs's birthday tomorrow"
     assert run(people=bday(1, 15))[0].title == "Anaïs's birthday today"
     assert run(people=bday(1, 14)) == []  # passed yesterday: next year's is far away
+    aged = PersonSnapshot(id=ANA.id, first_name="Anaïs", birthday_month=1, birthday_day=16, birthday_year=1986)
+    assert run(people=(aged,))[0].title == "Anaïs's birthday tomorrow (turns 40)"
 
 
 def test_feb_29_birthday_in_a_non_leap_year_shows_on_feb_28() -> None:
@@ -444,7 +446,7 @@ def test_titles_are_one_line_short_and_free_of_invisible_controls() -> None:
 
 def test_from_models_builds_snapshots() -> None:
     p = Person(display_name="Dr. Zoë Martin", cadence_days=7, created_at=datetime(2025, 1, 1, tzinfo=UTC))
-    q = Person(display_name="x", given_name="Łukasz", birthday_month=1, birthday_day=20)
+    q = Person(display_name="x", given_name="Łukasz", birthday_month=1, birthday_day=20, birthday_year=1990)
     a = Act(occurred_on=ago(9), direction=Direction.RECEIVED, kind=ActKind.FAVOR, summary="s", people=(p.id,))
     c = Commitment(promiser=Promiser.THEM, text="t", made_on=ago(9), people=(q.id,), due_on=TODAY)
     mine = Commitment(promiser=Promiser.ME, text="t", made_on=ago(9), people=(q.id,), due_on=TODAY)
@@ -455,6 +457,7 @@ def test_from_models_builds_snapshots() -> None:
     )
     assert inputs.people[0].first_name == "Zoë" and inputs.people[1].first_name == "Łukasz"
     assert inputs.people[0].known_since == date(2025, 1, 1)
+    assert inputs.people[1].birthday_year == 1990
     rules = {x.rule for x in due_nudges(inputs, NOW, S)}
     assert rules == set(NudgeRule)
 
