@@ -1,8 +1,533 @@
-"""The ``recipro`` command."""
+"""The ``recipro`` command: the window by default, and journal chores from a terminal.
+
+Every failure a user can cause or meet (locked journal, wrong passphrase, missing, damaged, empty or
+newer-version file...) ends with one line on stderr, ``recipro: <what happened and what to do>``, and the exit
+code of its :class:`~recipro_desktop.core.errors.JournalError` class; nothing on disk is changed by a failed
+command. Output goes to the user's own terminal, so it may show their contacts' names; logs never do.
+"""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import UUID
 
-def main(argv: list[str] | None = None) -> int:
-    print("Recipro: the command line is being built.")
-    return 0
+from recipro_desktop import APP_NAME, __version__, logs
+from recipro_desktop.core.clock import SystemClock
+from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
+from recipro_desktop.core.models import ItemKind, SearchHit, TimelineFilter, TimelineItem
+from recipro_desktop.paths import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    JournalPaths,
+    default_data_dir,
+    demo_data_dir,
+    log_dir,
+)
+
+PASSPHRASE_ENV = "RECIPRO_PASSPHRASE"
+# The demo journal holds invented people only; a fixed, documented passphrase lets it open with no question.
+DEMO_PASSPHRASE = "recipro-demo-journal"
+DEFAULT_DEMO_PEOPLE = 150
+
+KIND_LABELS = {
+    ItemKind.PERSON: "Person",
+    ItemKind.ACT: "Act",
+    ItemKind.NEED: "Need",
+    ItemKind.COMMITMENT: "Promise",
+    ItemKind.INTERACTION: "Interaction",
+    ItemKind.ENTRY: "Note",
+    ItemKind.REMINDER: "Reminder",
+}
+
+
+class UsageError(JournalError):
+    exit_code = 2
+
+
+# --- argument parsing ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recipro",
+        description=f"{APP_NAME}: a private, encrypted journal of the give and take in your network. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="journal folder (default: $RECIPRO_DATA_DIR, else the platform's data folder)",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="read the passphrase or recovery key from the first line of FILE (or set $RECIPRO_PASSPHRASE)",
+    )
+    parser.add_argument("--demo", action="store_true", help="open a demo journal in its own folder (no passphrase)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (never note text) to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="create a new, empty journal")
+    init.add_argument("--no-keyring", action="store_true", help="do not keep the key in the system keyring")
+
+    demo = sub.add_parser("demo", help="fill a new journal with a realistic sample network")
+    demo.add_argument("--people", type=_positive_int, default=DEFAULT_DEMO_PEOPLE, metavar="N")
+    demo.add_argument(
+        "--items",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="dated items in all (default: about 20 per person)",
+    )
+    demo.add_argument("--seed", type=int, default=7)
+
+    stats = sub.add_parser("stats", help="count what the journal holds")
+    stats.add_argument("--json", action="store_true")
+
+    search = sub.add_parser("search", help="search every text field")
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--limit", type=_positive_int, default=30, metavar="N")
+
+    timeline = sub.add_parser("timeline", help="list dated items, newest first")
+    timeline.add_argument("--person", metavar="NAME", default=None)
+    timeline.add_argument("--limit", type=_positive_int, default=30, metavar="N")
+
+    sub.add_parser("check", help="verify encryption, integrity, key slots and permissions")
+    sub.add_parser("backup", help="write a verified, encrypted backup now")
+    restore = sub.add_parser("restore", help="replace the journal with a backup (the current file is kept aside)")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+# --- passphrases -----------------------------------------------------------------------------------------
+
+
+def given_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase from ``--passphrase-file`` or ``$RECIPRO_PASSPHRASE``, if any (never from argv)."""
+    if args.passphrase_file is not None:
+        try:
+            text = args.passphrase_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"Could not read the passphrase file {args.passphrase_file}: {exc.__class__.__name__}"
+            ) from None
+        line = text.splitlines()[0] if text else ""
+        if not line:
+            raise UsageError(f"The passphrase file {args.passphrase_file} is empty.")
+        return line
+    env = os.environ.get(PASSPHRASE_ENV)
+    return env if env else None
+
+
+def terminal_prompt(stdin: TextIO) -> Callable[[int, str | None], str | None] | None:
+    """A passphrase prompt on the terminal, or None when there is no terminal to ask on."""
+    if not stdin.isatty():
+        return None
+
+    def ask(attempt: int, reason: str | None) -> str | None:
+        if reason:
+            print(reason, file=sys.stderr)
+        try:
+            return getpass.getpass("Passphrase or recovery key: ") or None
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    return ask
+
+
+def new_passphrase(args: argparse.Namespace, stdin: TextIO) -> str | None:
+    """For a new journal: the given passphrase, one typed twice on a terminal, or None (a recovery key is made)."""
+    given = given_passphrase(args)
+    if given is not None or not stdin.isatty():
+        return given
+    first = getpass.getpass("Choose a passphrase (leave empty to get a generated recovery key): ")
+    if not first:
+        return None
+    if getpass.getpass("Type it again: ") != first:
+        raise UsageError("The two passphrases did not match; nothing was created.")
+    return first
+
+
+# --- commands --------------------------------------------------------------------------------------------
+
+
+class Cli:
+    """One run of the command: holds the parsed arguments and the streams, so tests can drive it in-process."""
+
+    def __init__(self, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> None:
+        self.args = args
+        self.stdin = stdin
+        self.out = stdout
+        self.clock = SystemClock()
+        data_dir = demo_data_dir() if args.demo and args.data_dir is None else (args.data_dir or default_data_dir())
+        self.paths = JournalPaths(data_dir.expanduser())
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def open(self) -> Any:
+        from recipro_desktop.services.access import open_journal
+
+        passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
+        try:
+            journal = open_journal(
+                self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin), clock=self.clock
+            )
+        except JournalLockedError as exc:
+            raise JournalLockedError(
+                f"{exc} The journal is locked: give the passphrase with --passphrase-file FILE or "
+                f"${PASSPHRASE_ENV}, or run this on a terminal to be asked."
+            ) from None
+        if journal.notice:
+            print(f"recipro: {journal.notice}", file=sys.stderr)
+        return journal
+
+    def create(self, passphrase: str | None, *, use_keyring: bool = True) -> Any:
+        from recipro_desktop.services.access import create_journal
+
+        created = create_journal(self.paths, passphrase=passphrase, use_keyring=use_keyring, clock=self.clock)
+        where = (
+            f"the system keyring ({created.keyring_backend})"
+            if created.keyring_backend
+            else "no keyring: you will be asked for the passphrase each time"
+        )
+        self.say(f"Created a new encrypted journal in {self.paths.data_dir}")
+        self.say(f"Key: {where}.")
+        if created.recovery_key:
+            self.say("")
+            self.say("Your recovery key (write it down and keep it safe; it is shown only once):")
+            self.say(f"    {created.recovery_key}")
+            self.say("Without it, losing the keyring entry means losing the journal.")
+        return created.journal
+
+    # -- init / demo
+
+    def cmd_init(self) -> int:
+        journal = self.create(new_passphrase(self.args, self.stdin), use_keyring=not self.args.no_keyring)
+        journal.close()
+        return 0
+
+    def cmd_demo(self) -> int:
+        from recipro_desktop.storage import vault
+
+        if vault.journal_state(self.paths) is vault.JournalState.NEW:
+            passphrase = DEMO_PASSPHRASE if self.args.demo else new_passphrase(self.args, self.stdin)
+            journal = self.create(passphrase)
+        else:
+            journal = self.open()
+        try:
+            people = journal.service.stats().get("people", 0)
+            if people:
+                raise UsageError(
+                    f"The journal in {self.paths.data_dir} already holds {people} people; the demo fills only an "
+                    "empty journal. Use --data-dir with a new folder."
+                )
+            self.fill_demo(journal, self.args.people, self.args.items, self.args.seed)
+            self.print_stats(journal.service.stats())
+        finally:
+            journal.close()
+        return 0
+
+    def fill_demo(self, journal: Any, people: int, items: int | None, seed: int) -> None:
+        from recipro_desktop.services.demo import generate_demo
+
+        started = time.perf_counter()
+        data = generate_demo(people=people, items=items, seed=seed, today=self.clock.today())
+        journal.service.add_many(
+            people=data.people,
+            acts=data.acts,
+            needs=data.needs,
+            commitments=data.commitments,
+            interactions=data.interactions,
+            entries=data.entries,
+            reminders=data.reminders,
+        )
+        self.say(f"Filled the demo journal in {time.perf_counter() - started:.1f} s.")
+
+    def cmd_gui(self) -> int:
+        """Until the window lands, ``recipro`` and ``recipro --demo`` show the journal's summary."""
+        if self.args.demo:
+            from recipro_desktop.storage import vault
+
+            if vault.journal_state(self.paths) is vault.JournalState.NEW:
+                journal = self.create(DEMO_PASSPHRASE)
+                try:
+                    self.fill_demo(journal, DEFAULT_DEMO_PEOPLE, None, 7)
+                finally:
+                    journal.close()
+        journal = self.open()
+        try:
+            self.say(f"{APP_NAME} journal in {self.paths.data_dir}")
+            self.print_stats(journal.service.stats())
+        finally:
+            journal.close()
+        return 0
+
+    # -- reading
+
+    def cmd_stats(self) -> int:
+        journal = self.open()
+        try:
+            counts = journal.service.stats()
+        finally:
+            journal.close()
+        if self.args.json:
+            self.say(json.dumps(counts, indent=2, sort_keys=True))
+        else:
+            self.print_stats(counts)
+        return 0
+
+    def print_stats(self, counts: dict[str, int]) -> None:
+        width = max(len(k) for k in counts) if counts else 0
+        for key, value in counts.items():
+            self.say(f"  {key.replace('_', ' ').capitalize():<{width}}  {value:>8,}")
+
+    def cmd_search(self) -> int:
+        text = self.args.text.strip()
+        if not text:
+            raise UsageError("Give some text to search for.")
+        journal = self.open()
+        try:
+            hits: list[SearchHit] = journal.service.search(text, limit=self.args.limit)
+        finally:
+            journal.close()
+        if not hits:
+            self.say(f"No matches for {text!r}.")
+            return 0
+        for kind in ItemKind:
+            group = [h for h in hits if h.kind is kind]
+            if not group:
+                continue
+            self.say(f"{KIND_LABELS[kind]}s ({len(group)})")
+            for hit in group:
+                when = hit.on.isoformat() if hit.on else " " * 10
+                self.say(f"  {when}  {one_line(hit.title, 60)}")
+                if hit.snippet and hit.snippet != hit.title:
+                    self.say(f"              {one_line(hit.snippet, 90)}")
+        return 0
+
+    def cmd_timeline(self) -> int:
+        journal = self.open()
+        try:
+            service = journal.service
+            person_id: UUID | None = None
+            if self.args.person:
+                person_id = self.resolve_person(service, self.args.person)
+            page = service.timeline(TimelineFilter(person_id=person_id), limit=self.args.limit)
+            names = self.names_for(service, page.items)
+        finally:
+            journal.close()
+        if not page.items:
+            self.say("Nothing on this timeline yet.")
+            return 0
+        month = ""
+        for item in page.items:
+            label = item.on.strftime("%B %Y")
+            if label != month:
+                month = label
+                self.say(f"\n{label}")
+            who = ", ".join(names[p] for p in item.people if p in names)
+            arrow = {"given": "→ ", "received": "← "}.get(item.direction.value if item.direction else "", "")
+            kind = item.subkind or KIND_LABELS[item.kind].lower()
+            self.say(
+                f"  {item.on:%a %d}  {KIND_LABELS[item.kind]:<11} {arrow}{one_line(item.title, 56)}"
+                f"  [{kind}{'; ' + who if who else ''}]"
+            )
+        if page.next_cursor is not None:
+            self.say(f"\n(showing the newest {len(page.items)}; use --limit for more)")
+        return 0
+
+    def resolve_person(self, service: Any, name: str) -> UUID:
+        matches = service.find_people(name, limit=10)
+        exact = [p for p in matches if p.display_name.casefold() == name.strip().casefold()]
+        if len(exact) == 1:
+            return UUID(str(exact[0].id))
+        if len(matches) == 1:
+            return UUID(str(matches[0].id))
+        if not matches:
+            raise NotFoundError(f"No person matches {name!r}.")
+        listed = "; ".join(p.display_name for p in matches[:10])
+        raise UsageError(f"{name!r} matches several people ({listed}); give more of the name.")
+
+    @staticmethod
+    def names_for(service: Any, items: Sequence[TimelineItem]) -> dict[UUID, str]:
+        names: dict[UUID, str] = {}
+        for item in items:
+            for pid in item.people:
+                if pid not in names:
+                    try:
+                        names[pid] = service.get_person(pid).display_name
+                    except NotFoundError:
+                        names[pid] = "(deleted)"
+        return names
+
+    # -- maintenance
+
+    def cmd_check(self) -> int:
+        from recipro_desktop.storage import backup, driver, fsutil, keystore, vault
+
+        problems: list[str] = []
+
+        def line(ok: bool, text: str) -> None:
+            self.say(f"  [{'ok' if ok else '!!'}] {text}")
+            if not ok:
+                problems.append(text)
+
+        self.say(f"Checking the journal in {self.paths.data_dir}")
+        journal = self.open()
+        try:
+            with journal.database.raw_connection() as conn:
+                version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+                line(bool(version), f"encryption: SQLCipher {version}")
+                for pragma, expected in (
+                    ("journal_mode", "wal"),
+                    ("synchronous", 2),
+                    ("foreign_keys", 1),
+                    ("secure_delete", 1),
+                ):
+                    value = conn.execute(f"PRAGMA {pragma}").fetchone()[0]
+                    line(value == expected, f"{pragma} = {value}")
+                report = backup.integrity_check(conn, full=True)
+                line(
+                    report.ok,
+                    "integrity: full check passed"
+                    if report.ok
+                    else f"integrity: {len(report.problems)} problem(s) found",
+                )
+                for problem in report.problems[:20]:
+                    self.say(f"       {problem}")
+            self.say("Key slots:")
+            for text in vault.slot_summary(self.paths):
+                self.say(f"  {text}")
+            status = keystore.keyring_status()
+            self.say(f"  keyring backend: {status.backend} ({status.detail})")
+            counts = journal.service.stats()
+        finally:
+            journal.close()
+        line(not driver.is_plaintext_sqlite(self.paths.database), "database file is not plaintext SQLite")
+        dir_mode = stat.S_IMODE(self.paths.data_dir.stat().st_mode)
+        line(dir_mode == PRIVATE_DIR_MODE, f"data folder permissions {dir_mode:o}")
+        for path in (self.paths.database, self.paths.keyslots, self.paths.wal, self.paths.shm):
+            if path.exists():
+                mode = stat.S_IMODE(path.stat().st_mode)
+                line(mode == PRIVATE_FILE_MODE, f"{path.name} permissions {mode:o}")
+        fs = fsutil.filesystem_type(self.paths.data_dir)
+        line(
+            not fsutil.is_network_or_sync_fs(self.paths.data_dir),
+            f"filesystem: {fs}"
+            + (
+                " (network/synced folders can corrupt SQLite; use a local folder)"
+                if fsutil.is_network_or_sync_fs(self.paths.data_dir)
+                else ""
+            ),
+        )
+        last = backup.last_successful_backup(self.paths)
+        self.say(f"  last backup: {last.astimezone():%Y-%m-%d %H:%M}" if last else "  last backup: none yet")
+        self.say(
+            f"  holds {counts.get('people', 0):,} people and "
+            f"{sum(v for k, v in counts.items() if k not in ('people', 'tags')):,} dated items"
+        )
+        if problems:
+            self.say(f"{len(problems)} problem(s) found.")
+            return 1
+        self.say("All checks passed.")
+        return 0
+
+    def cmd_backup(self) -> int:
+        from recipro_desktop.storage import backup
+
+        journal = self.open()
+        try:
+            keep = int(str(journal.service.get_setting("backup_keep")))
+            with journal.database.raw_connection() as conn:
+                info = backup.create_backup(conn, self.paths, journal.key, reason="manual", now=self.clock.now())
+            removed = backup.rotate_backups(self.paths, journal.key, keep=keep)
+        finally:
+            journal.close()
+        self.say(f"Backup written and verified: {info.path} ({info.size / 1024:,.0f} KiB)")
+        if removed:
+            self.say(f"Pruned {len(removed)} older backup(s); kept the newest {keep}.")
+        return 0
+
+    def cmd_restore(self) -> int:
+        from recipro_desktop.services.access import unlock_key
+        from recipro_desktop.storage import backup, vault
+
+        source: Path = self.args.file.expanduser()
+        if not source.is_file():
+            raise UsageError(f"No backup file at {source}.")
+        state = vault.journal_state(self.paths)
+        if state is vault.JournalState.NEW or state is vault.JournalState.SLOTS_MISSING:
+            raise UsageError(f"There is no key file in {self.paths.data_dir} to unlock the backup with.")
+        passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
+        unlocked = unlock_key(self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin))
+        moved = backup.restore_backup(self.paths, unlocked.key, source, now=self.clock.now())
+        self.say(f"Restored the journal from {source}.")
+        if moved is not None:
+            self.say(f"The previous journal file was kept as {moved}.")
+        return 0
+
+
+def one_line(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+COMMANDS: dict[str | None, Callable[[Cli], int]] = {
+    None: Cli.cmd_gui,
+    "init": Cli.cmd_init,
+    "demo": Cli.cmd_demo,
+    "stats": Cli.cmd_stats,
+    "search": Cli.cmd_search,
+    "timeline": Cli.cmd_timeline,
+    "check": Cli.cmd_check,
+    "backup": Cli.cmd_backup,
+    "restore": Cli.cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.configure(log_file=None if args.demo else log_dir() / "recipro.log", verbose=args.verbose)
+    logs.install_excepthook()
+    cli = Cli(args, stdin or sys.stdin, stdout or sys.stdout)
+    started = datetime.now()
+    try:
+        return COMMANDS[args.command](cli)
+    except ValidationError as exc:
+        print(f"recipro: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except JournalError as exc:
+        print(f"recipro: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(
+            f"recipro: interrupted after {(datetime.now() - started).seconds} s; nothing more was written.",
+            file=sys.stderr,
+        )
+        return 130
