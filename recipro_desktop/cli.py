@@ -199,8 +199,10 @@ class Cli:
                 self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin), clock=self.clock
             )
         except JournalLockedError as exc:
+            reason = str(exc)
+            reason = reason[: reason.find(" Enter ")] if " Enter " in reason else reason
             raise JournalLockedError(
-                f"{exc} The journal is locked: give the passphrase with --passphrase-file FILE or "
+                f"{reason} Give the passphrase or recovery key with --passphrase-file FILE or "
                 f"${PASSPHRASE_ENV}, or run this on a terminal to be asked."
             ) from None
         if journal.notice:
@@ -353,10 +355,10 @@ class Cli:
                 self.say(f"\n{label}")
             who = ", ".join(names[p] for p in item.people if p in names)
             arrow = {"given": "→ ", "received": "← "}.get(item.direction.value if item.direction else "", "")
-            kind = item.subkind or KIND_LABELS[item.kind].lower()
+            detail = "; ".join(part for part in (subkind_label(item), who) if part)
             self.say(
                 f"  {item.on:%a %d}  {KIND_LABELS[item.kind]:<11} {arrow}{one_line(item.title, 56)}"
-                f"  [{kind}{'; ' + who if who else ''}]"
+                + (f"  [{detail}]" if detail else "")
             )
         if page.next_cursor is not None:
             self.say(f"\n(showing the newest {len(page.items)}; use --limit for more)")
@@ -491,6 +493,23 @@ class Cli:
         if moved is not None:
             self.say(f"The previous journal file was kept as {moved}.")
         return 0
+
+
+SUBKIND_LABELS = {
+    (ItemKind.COMMITMENT, "me"): "my promise",
+    (ItemKind.COMMITMENT, "them"): "their promise",
+    (ItemKind.ENTRY, "none"): "",
+    (ItemKind.REMINDER, "none"): "",
+    (ItemKind.REMINDER, "daily"): "every day",
+    (ItemKind.REMINDER, "weekly"): "every week",
+    (ItemKind.REMINDER, "monthly"): "every month",
+    (ItemKind.REMINDER, "yearly"): "every year",
+}
+
+
+def subkind_label(item: TimelineItem) -> str:
+    """The act kind, channel, promiser or prompt of an item, in words (empty when there is nothing to say)."""
+    return SUBKIND_LABELS.get((item.kind, item.subkind), item.subkind)
 
 
 def one_line(text: str, width: int) -> str:
