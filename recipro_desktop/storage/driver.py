@@ -70,6 +70,33 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def require_sqlcipher(module: ModuleType | None = None) -> str:
+    """Prove SQLCipher is active (on a throwaway in-memory connection) and return its version.
+
+    Called before any file is created or opened: by :func:`connect`, and by key-slot creation, so that a
+    missing encryption library is reported before a new journal leaves anything on disk (B7).
+
+    Raises:
+        EncryptionUnavailableError: the driver is not SQLCipher.
+    """
+    module = module or dbapi()
+    probe = module.connect(":memory:")
+    try:
+        row = probe.execute("PRAGMA cipher_version").fetchone()
+        if row and row[0]:
+            # Process-wide: SQLCipher otherwise prints "ERROR CORE ... hmac check failed" to stderr for
+            # every wrong key or damaged page; our own errors already say what happened.
+            probe.execute(f"PRAGMA cipher_log_level = {CIPHER_LOG_LEVEL}").fetchall()
+    finally:
+        probe.close()
+    if not row or not row[0]:
+        raise EncryptionUnavailableError(
+            "The database driver does not encrypt (SQLCipher is not active): Recipro refuses to store your "
+            "journal in plaintext."
+        )
+    return str(row[0])
+
+
 def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool = True, read_only: bool = False) -> Any:
     """Open ``path`` with ``key`` and return a checked SQLCipher DB-API connection.
 
@@ -87,21 +114,7 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         StorageUnavailableError: the path cannot be opened.
     """
     module = dbapi()
-    # Prove SQLCipher is active on a throwaway in-memory connection before touching the user's file.
-    probe = module.connect(":memory:")
-    try:
-        row = probe.execute("PRAGMA cipher_version").fetchone()
-        if row and row[0]:
-            # Process-wide: SQLCipher otherwise prints "ERROR CORE ... hmac check failed" to stderr for
-            # every wrong key or damaged page; our own errors already say what happened.
-            probe.execute(f"PRAGMA cipher_log_level = {CIPHER_LOG_LEVEL}").fetchall()
-    finally:
-        probe.close()
-    if not row or not row[0]:
-        raise EncryptionUnavailableError(
-            "The database driver does not encrypt (SQLCipher is not active): Recipro refuses to store your "
-            "journal in plaintext."
-        )
+    require_sqlcipher(module)
     if read_only and create:
         raise ValueError("read_only and create exclude each other")
     if not path.exists():

@@ -31,7 +31,7 @@ from recipro_desktop.core.errors import (
     WrongPassphraseError,
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
-from recipro_desktop.storage import keyslots, keystore
+from recipro_desktop.storage import driver, keyslots, keystore
 from recipro_desktop.storage.keyslots import KeySlotFile
 from recipro_desktop.storage.keystore import KeyringStatus, KeyringUnavailable
 
@@ -145,6 +145,7 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
     Raises:
         KeySlotError: the journal is not NEW (a database or key slots exist): no key is ever regenerated.
         ValidationError: the passphrase is empty.
+        EncryptionUnavailableError: the driver is not SQLCipher (checked before anything is written, B7).
         StorageUnavailableError: the data directory or the key-slot file cannot be written.
     """
     state = journal_state(paths)
@@ -154,6 +155,7 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
         )
     if passphrase is not None:
         keyslots.check_new_passphrase(passphrase)
+    driver.require_sqlcipher()  # B7: no key slots (or folder) for a journal that could not be encrypted
     try:
         ensure_private_dir(paths.data_dir)
     except OSError as exc:
@@ -394,9 +396,10 @@ def slot_summary(paths: JournalPaths) -> list[str]:
         lines.append("passphrase slot: missing")
     else:
         params, salt = keyslots.slot_kdf(slot)
-        kind = "recovery-key" if slot.meta.get("kind") == keyslots.KIND_RECOVERY else "passphrase"
-        label = "passphrase slot" if kind == "passphrase" else "passphrase slot (recovery key)"
-        lines.append(f"{label}: {params.describe()} salt={len(salt)} bytes")
+        recovery = slot.meta.get("kind") == keyslots.KIND_RECOVERY
+        lines.append(
+            f"passphrase slot: {params.describe()} salt={len(salt)} bytes" + (" (recovery key)" if recovery else "")
+        )
     slot = slots.slots.get(keyslots.SLOT_KEYRING)
     if slot is None:
         lines.append("keyring slot: none (the passphrase is asked at each start)")

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from recipro_desktop.core.errors import EncryptionUnavailableError, StorageUnavailableError
-from recipro_desktop.storage import driver
-from tests.conftest import CANARY, CANARY_KEY
+from recipro_desktop.paths import JournalPaths
+from recipro_desktop.storage import driver, vault
+from tests.conftest import CANARY, CANARY_KEY, MemoryKeyring
 
 KEY = os.urandom(32)
 
@@ -142,6 +143,19 @@ def test_b7_stdlib_sqlite3_refused_before_any_file_is_created(tmp_path: Path, mo
     with pytest.raises(EncryptionUnavailableError, match="refuses to store your journal in plaintext"):
         driver.connect(target, KEY, create=True)
     assert list(target.parent.iterdir()) == []
+
+
+def test_b7_key_slots_not_created_without_sqlcipher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    """B7: a new journal with a plaintext driver is refused before its folder, key slots or keyring entry exist."""
+    monkeypatch.setattr(driver, "module_factory", lambda: sqlite3)
+    paths = JournalPaths(tmp_path / "journal")
+    with pytest.raises(EncryptionUnavailableError):
+        vault.create_key_slots(paths, passphrase="p")
+    assert not paths.data_dir.exists()
+    assert memory_keyring.secrets == {}
+    assert vault.journal_state(paths) is vault.JournalState.NEW
 
 
 def test_b7_b14_backup_to_refuses_an_unkeyed_target(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -113,7 +113,7 @@ def test_recovery_key_is_typeable_and_forgiving(journal_paths: JournalPaths) -> 
     ):
         assert vault.unlock(journal_paths, passphrase=typed).key == new.key
     assert keyslots.normalize_recovery_key("o1b8-ab") == "OIBBAB"
-    assert "passphrase slot (recovery key)" in vault.slot_summary(journal_paths)[1]
+    assert vault.slot_summary(journal_paths)[1] == "passphrase slot: argon2id m=64 t=1 p=1 salt=16 bytes (recovery key)"
 
 
 def test_recovery_keys_are_unique() -> None:
