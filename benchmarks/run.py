@@ -1,0 +1,302 @@
+"""Recipro's performance figures, each measured beside its physical floor in the same run (DESIGN §6).
+
+A figure is the median of several timed runs of the real code path (service → repository → SQLCipher); its
+floor is the same work done the most direct way possible on the same data in the same process (the raw SQL or
+FTS5 query on a raw SQLCipher connection, a raw ``executemany``...). The ratio figure/floor is what the targets
+speak of, so a slow or busy machine moves both and the ratio stays meaningful.
+
+Usage::
+
+    uv run python benchmarks/run.py [--people N] [--items N] [--json] [--only NAME ...]
+
+The first run builds the journal (10,000 people / 200,000 items by default) under ``benchmarks/out/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import keyring
+from keyring.backend import KeyringBackend
+
+from benchmarks.generate import PASSPHRASE, TODAY, journal_for
+from recipro_desktop.core.models import TimelineFilter
+from recipro_desktop.paths import JournalPaths
+from recipro_desktop.services.access import create_journal, open_journal
+from recipro_desktop.services.demo import generate_demo
+from recipro_desktop.storage import driver, keyslots, vault
+
+SEARCH_TERMS = ("intro", "pitch deck", "coffee", "ana", "referral hiring", "mentor", "berlin", "reykj")
+
+
+@dataclass
+class Figure:
+    name: str
+    what: str
+    value_ms: float
+    floor_ms: float
+    floor_what: str
+    target_ratio: float | None
+    target_ms: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.value_ms / self.floor_ms if self.floor_ms > 0 else float("inf")
+
+    @property
+    def met(self) -> bool:
+        ok = self.target_ratio is None or self.ratio <= self.target_ratio
+        if self.target_ms is not None:
+            ok = ok and self.value_ms <= self.target_ms
+        return ok
+
+
+def timed(fn: Callable[[], Any], *, repeat: int, warmup: int = 1) -> float:
+    """Median wall time of ``fn`` in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+class _MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+
+def bench_timeline(journal: Any, raw: Any) -> Figure:
+    service = journal.service
+    sql = (
+        "SELECT kind, item_id, day, created_at, title, subkind, direction, people FROM item_index "
+        "WHERE day IS NOT NULL ORDER BY day DESC, created_at DESC, item_id DESC LIMIT 200"
+    )
+    floor = timed(lambda: raw.execute(sql).fetchall(), repeat=30)
+    value = timed(lambda: service.timeline(TimelineFilter(), limit=200), repeat=30)
+    return Figure(
+        "timeline_first_page",
+        "first 200-row page of the global timeline (service)",
+        value,
+        floor,
+        "the raw SQL for the same 200 rows",
+        3.0,
+    )
+
+
+def bench_search(journal: Any, raw: Any) -> Figure:
+    from recipro_desktop.storage.fts import match_expression
+
+    service = journal.service
+    expressions = [match_expression(t) for t in SEARCH_TERMS]
+
+    def floor_all() -> None:
+        for expression in expressions:
+            raw.execute(
+                "SELECT rowid FROM item_fts WHERE item_fts MATCH ? ORDER BY rank LIMIT 50", (expression,)
+            ).fetchall()
+
+    def value_all() -> None:
+        for term in SEARCH_TERMS:
+            service.search(term, limit=50)
+
+    floor = timed(floor_all, repeat=10) / len(SEARCH_TERMS)
+    value = timed(value_all, repeat=10) / len(SEARCH_TERMS)
+    return Figure(
+        "search",
+        f"search as you type, 50 best hits, mean of {len(SEARCH_TERMS)} queries (service)",
+        value,
+        floor,
+        "the raw FTS5 MATCH … ORDER BY rank LIMIT 50",
+        2.0,
+        30.0,
+    )
+
+
+def bench_open(paths: JournalPaths, key: bytes) -> Figure:
+    def floor_open() -> None:
+        conn = driver.dbapi().connect(str(paths.database))
+        conn.execute(driver.key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA quick_check").fetchall()
+        conn.close()
+
+    def value_open() -> None:
+        opened = open_journal(paths)
+        opened.service.stats()
+        opened.close()
+
+    floor = timed(floor_open, repeat=5)
+    value = timed(value_open, repeat=5)
+    return Figure(
+        "open_unlock",
+        "unlock from the keyring + open + checks + first query (service)",
+        value,
+        floor,
+        "raw SQLCipher connect + key + quick_check",
+        None,
+    )
+
+
+def bench_bulk_insert(tmp: Path, people: int, items: int) -> Figure:
+    """``add_many`` into a new journal vs raw executemany of the very rows it wrote into the same empty schema."""
+    data = generate_demo(people=people, items=items, seed=3, today=TODAY)
+    target = JournalPaths(tmp / f"bulk-{time.time_ns()}")
+    created = create_journal(target, passphrase=PASSPHRASE, use_keyring=False)
+    service = created.journal.service
+    started = time.perf_counter()
+    service.add_many(
+        people=data.people,
+        acts=data.acts,
+        needs=data.needs,
+        commitments=data.commitments,
+        interactions=data.interactions,
+        entries=data.entries,
+        reminders=data.reminders,
+    )
+    value = (time.perf_counter() - started) * 1000
+    with created.journal.database.raw_connection() as conn:
+        tables = _user_tables(conn)
+        rows = {t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
+    created.journal.close()
+
+    empty = JournalPaths(tmp / f"floor-{time.time_ns()}")
+    made = create_journal(empty, passphrase=PASSPHRASE, use_keyring=False)
+    floor_key = made.journal.key
+    made.journal.close()
+    conn = driver.connect(empty.database, floor_key)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # rows come table by table, not in link order
+        started = time.perf_counter()
+        for table in tables:
+            if rows[table] and table != "alembic_version":
+                marks = ", ".join("?" * len(rows[table][0]))
+                conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows[table])
+        conn.execute("COMMIT")
+        floor = (time.perf_counter() - started) * 1000
+    finally:
+        conn.close()
+    total = sum(len(r) for t, r in rows.items() if t != "alembic_version")
+    return Figure(
+        "bulk_insert",
+        f"add_many of {people:,} people + {items:,} items ({total:,} rows in all tables)",
+        value,
+        floor,
+        "raw executemany of the same rows into the same schema, one transaction",
+        None,
+    )
+
+
+def _user_tables(conn: Any) -> list[str]:
+    """Ordinary tables and FTS5 tables, parents before children; not FTS5's own shadow tables."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    fts = {
+        n
+        for n in names
+        if conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,))
+        .fetchone()[0]
+        .upper()
+        .startswith("CREATE VIRTUAL TABLE")
+    }
+    shadow_suffixes = ("_data", "_idx", "_docsize", "_config", "_content")
+    return [
+        n for n in names if not any(n == f + s for f in fts for s in shadow_suffixes) and not n.startswith("sqlite_")
+    ]
+
+
+# --- main ---------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--only", nargs="*", default=None, help="run only these figures")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    keyslots.kdf_params = keyslots.RECOMMENDED_KDF
+    keyring.set_keyring(_MemoryKeyring())
+
+    generated = journal_for(args.people, args.items)
+    paths = generated.paths
+    # Unlock through a (memory) keyring, as a desktop start would: Argon2id is deliberately slow and is not
+    # what the open figure is about.
+    key = vault.unlock(paths, passphrase=PASSPHRASE).key
+    vault.store_in_keyring(paths, key)
+
+    want = set(args.only) if args.only else None
+    figures: list[Figure] = []
+    journal = open_journal(paths)
+    raw = driver.connect(paths.database, key, quick_check=False)
+    try:
+        if want is None or "timeline_first_page" in want:
+            figures.append(bench_timeline(journal, raw))
+        if want is None or "search" in want:
+            figures.append(bench_search(journal, raw))
+    finally:
+        raw.close()
+        journal.close()
+    if want is None or "open_unlock" in want:
+        figures.append(bench_open(paths, key))
+    if want is None or "bulk_insert" in want:
+        figures.append(
+            bench_bulk_insert(paths.data_dir.parent, max(args.people // 10, 100), max(args.items // 10, 2000))
+        )
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "journal": {"people": args.people, "items": args.items},
+                    "figures": [asdict(f) | {"ratio": round(f.ratio, 2), "met": f.met} for f in figures],
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(f"Journal: {args.people:,} people, {args.items:,} items ({paths.data_dir})")
+        if generated.insert_s:
+            print(f"  (built now: generated in {generated.generate_s:.1f} s, stored in {generated.insert_s:.1f} s)")
+        print(f"{'figure':<22} {'value':>10} {'floor':>10} {'ratio':>7}  target")
+        for f in figures:
+            target = "" if f.target_ratio is None else f"≤ {f.target_ratio:g}×"
+            if f.target_ms is not None:
+                target += f" and ≤ {f.target_ms:g} ms"
+            verdict = "" if not target else ("  met" if f.met else "  MISSED")
+            print(f"{f.name:<22} {f.value_ms:>8.2f}ms {f.floor_ms:>8.2f}ms {f.ratio:>6.2f}×  {target}{verdict}")
+            print(f"    {f.what}; floor: {f.floor_what}")
+    return 0 if all(f.met for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
