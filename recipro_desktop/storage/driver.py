@@ -152,7 +152,9 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         version = conn.execute("PRAGMA cipher_version").fetchone()
         if not version or not version[0]:
             raise EncryptionUnavailableError("SQLCipher did not accept the key: refusing to continue.")
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        # Off (SQLCipher's own default since 4.5): ON wipes and locks *every* allocation, which made a quick
+        # check 2-3x slower here. Key material is wiped by SQLCipher regardless of this setting.
+        conn.execute("PRAGMA cipher_memory_security = OFF")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except module.DatabaseError as exc:
