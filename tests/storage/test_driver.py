@@ -69,7 +69,7 @@ def test_a15_open_sequence_order(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     probe = [sql for target, sql in trace if target == ":memory:"]
     assert probe[0] == "PRAGMA cipher_version"
     on_file = [sql for target, sql in trace if target == str(db)]
-    assert on_file[:3] == ["PRAGMA key = <redacted>", "PRAGMA cipher_version", "PRAGMA cipher_memory_security = ON"]
+    assert on_file[:3] == ["PRAGMA key = <redacted>", "PRAGMA cipher_version", "PRAGMA cipher_memory_security = OFF"]
     assert on_file[3] == "SELECT count(*) FROM sqlite_master"
     assert on_file[-1] == "PRAGMA quick_check"
     pragmas = on_file[4:-1]
