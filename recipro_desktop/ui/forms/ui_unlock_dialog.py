@@ -18,6 +18,7 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QDialog,
     QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QProgressBar, QPushButton,
     QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 from . import recipro_rc
 
@@ -25,40 +26,74 @@ class Ui_UnlockDialog(object):
     def setupUi(self, UnlockDialog):
         if not UnlockDialog.objectName():
             UnlockDialog.setObjectName(u"UnlockDialog")
-        UnlockDialog.resize(420, 190)
+        UnlockDialog.resize(480, 240)
         icon = QIcon()
         icon.addFile(u":/icons/app.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
         UnlockDialog.setWindowIcon(icon)
+        UnlockDialog.setMinimumSize(QSize(480, 0))
         UnlockDialog.setModal(True)
         self.mainLayout = QVBoxLayout(UnlockDialog)
+        self.mainLayout.setSpacing(10)
         self.mainLayout.setObjectName(u"mainLayout")
+        self.mainLayout.setContentsMargins(18, 18, 18, 14)
+        self.headerLayout = QHBoxLayout()
+        self.headerLayout.setSpacing(14)
+        self.headerLayout.setObjectName(u"headerLayout")
+        self.iconLabel = QLabel(UnlockDialog)
+        self.iconLabel.setObjectName(u"iconLabel")
+        self.iconLabel.setMinimumSize(QSize(48, 48))
+        self.iconLabel.setMaximumSize(QSize(48, 16777215))
+        self.iconLabel.setAlignment(Qt.AlignmentFlag.AlignLeading|Qt.AlignmentFlag.AlignLeft|Qt.AlignmentFlag.AlignTop)
+
+        self.headerLayout.addWidget(self.iconLabel)
+
+        self.textLayout = QVBoxLayout()
+        self.textLayout.setSpacing(6)
+        self.textLayout.setObjectName(u"textLayout")
+        self.titleLabel = QLabel(UnlockDialog)
+        self.titleLabel.setObjectName(u"titleLabel")
+        self.titleLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.titleLabel.setWordWrap(True)
+
+        self.textLayout.addWidget(self.titleLabel)
+
         self.messageLabel = QLabel(UnlockDialog)
         self.messageLabel.setObjectName(u"messageLabel")
         self.messageLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.messageLabel.setWordWrap(True)
+        self.messageLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.mainLayout.addWidget(self.messageLabel)
+        self.textLayout.addWidget(self.messageLabel)
 
-        self.passphraseLayout = QHBoxLayout()
+
+        self.headerLayout.addLayout(self.textLayout)
+
+
+        self.mainLayout.addLayout(self.headerLayout)
+
+        self.passphraseWidget = QWidget(UnlockDialog)
+        self.passphraseWidget.setObjectName(u"passphraseWidget")
+        self.passphraseLayout = QHBoxLayout(self.passphraseWidget)
         self.passphraseLayout.setObjectName(u"passphraseLayout")
-        self.passphraseLabel = QLabel(UnlockDialog)
+        self.passphraseLayout.setContentsMargins(0, 0, 0, 0)
+        self.passphraseLabel = QLabel(self.passphraseWidget)
         self.passphraseLabel.setObjectName(u"passphraseLabel")
 
         self.passphraseLayout.addWidget(self.passphraseLabel)
 
-        self.passphraseEdit = QLineEdit(UnlockDialog)
+        self.passphraseEdit = QLineEdit(self.passphraseWidget)
         self.passphraseEdit.setObjectName(u"passphraseEdit")
         self.passphraseEdit.setEchoMode(QLineEdit.EchoMode.Password)
 
         self.passphraseLayout.addWidget(self.passphraseEdit)
 
-        self.showCheckBox = QCheckBox(UnlockDialog)
+        self.showCheckBox = QCheckBox(self.passphraseWidget)
         self.showCheckBox.setObjectName(u"showCheckBox")
 
         self.passphraseLayout.addWidget(self.showCheckBox)
 
 
-        self.mainLayout.addLayout(self.passphraseLayout)
+        self.mainLayout.addWidget(self.passphraseWidget)
 
         self.errorLabel = QLabel(UnlockDialog)
         self.errorLabel.setObjectName(u"errorLabel")
@@ -67,7 +102,68 @@ class Ui_UnlockDialog(object):
 
         self.mainLayout.addWidget(self.errorLabel)
 
-        self.verticalSpacer = QSpacerItem(20, 8, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+        self.backupsWidget = QWidget(UnlockDialog)
+        self.backupsWidget.setObjectName(u"backupsWidget")
+        self.backupsLayout = QVBoxLayout(self.backupsWidget)
+        self.backupsLayout.setObjectName(u"backupsLayout")
+        self.backupsLayout.setContentsMargins(0, 0, 0, 0)
+        self.backupsLabel = QLabel(self.backupsWidget)
+        self.backupsLabel.setObjectName(u"backupsLabel")
+
+        self.backupsLayout.addWidget(self.backupsLabel)
+
+        self.backupList = QListWidget(self.backupsWidget)
+        self.backupList.setObjectName(u"backupList")
+        self.backupList.setAlternatingRowColors(True)
+        self.backupList.setWordWrap(True)
+        self.backupList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.backupsLayout.addWidget(self.backupList)
+
+        self.backupButtonsLayout = QHBoxLayout()
+        self.backupButtonsLayout.setObjectName(u"backupButtonsLayout")
+        self.chooseFileButton = QPushButton(self.backupsWidget)
+        self.chooseFileButton.setObjectName(u"chooseFileButton")
+
+        self.backupButtonsLayout.addWidget(self.chooseFileButton)
+
+        self.backupSpacer = QSpacerItem(40, 20, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.backupButtonsLayout.addItem(self.backupSpacer)
+
+        self.restoreSelectedButton = QPushButton(self.backupsWidget)
+        self.restoreSelectedButton.setObjectName(u"restoreSelectedButton")
+
+        self.backupButtonsLayout.addWidget(self.restoreSelectedButton)
+
+
+        self.backupsLayout.addLayout(self.backupButtonsLayout)
+
+
+        self.mainLayout.addWidget(self.backupsWidget)
+
+        self.busyWidget = QWidget(UnlockDialog)
+        self.busyWidget.setObjectName(u"busyWidget")
+        self.busyLayout = QHBoxLayout(self.busyWidget)
+        self.busyLayout.setObjectName(u"busyLayout")
+        self.busyLayout.setContentsMargins(0, 0, 0, 0)
+        self.busyBar = QProgressBar(self.busyWidget)
+        self.busyBar.setObjectName(u"busyBar")
+        self.busyBar.setMaximum(0)
+        self.busyBar.setTextVisible(False)
+
+        self.busyLayout.addWidget(self.busyBar)
+
+        self.busyLabel = QLabel(self.busyWidget)
+        self.busyLabel.setObjectName(u"busyLabel")
+        self.busyLabel.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.busyLayout.addWidget(self.busyLabel)
+
+
+        self.mainLayout.addWidget(self.busyWidget)
+
+        self.verticalSpacer = QSpacerItem(20, 4, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
         self.mainLayout.addItem(self.verticalSpacer)
 
@@ -79,19 +175,22 @@ class Ui_UnlockDialog(object):
 
 #if QT_CONFIG(shortcut)
         self.passphraseLabel.setBuddy(self.passphraseEdit)
+        self.backupsLabel.setBuddy(self.backupList)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.passphraseEdit, self.showCheckBox)
-        QWidget.setTabOrder(self.showCheckBox, self.buttonBox)
+        QWidget.setTabOrder(self.showCheckBox, self.backupList)
+        QWidget.setTabOrder(self.backupList, self.restoreSelectedButton)
+        QWidget.setTabOrder(self.restoreSelectedButton, self.chooseFileButton)
+        QWidget.setTabOrder(self.chooseFileButton, self.buttonBox)
 
         self.retranslateUi(UnlockDialog)
-        self.buttonBox.accepted.connect(UnlockDialog.accept)
-        self.buttonBox.rejected.connect(UnlockDialog.reject)
 
         QMetaObject.connectSlotsByName(UnlockDialog)
     # setupUi
 
     def retranslateUi(self, UnlockDialog):
         UnlockDialog.setWindowTitle(QCoreApplication.translate("UnlockDialog", u"Unlock Recipro", None))
+        self.titleLabel.setText(QCoreApplication.translate("UnlockDialog", u"Unlock your journal", None))
         self.messageLabel.setText(QCoreApplication.translate("UnlockDialog", u"Your journal is encrypted. Enter your passphrase to unlock it.", None))
         self.passphraseLabel.setText(QCoreApplication.translate("UnlockDialog", u"&Passphrase:", None))
 #if QT_CONFIG(accessibility)
@@ -109,5 +208,15 @@ class Ui_UnlockDialog(object):
         self.errorLabel.setAccessibleName(QCoreApplication.translate("UnlockDialog", u"Error", None))
 #endif // QT_CONFIG(accessibility)
         self.errorLabel.setText("")
+        self.backupsLabel.setText(QCoreApplication.translate("UnlockDialog", u"&Backups (newest first):", None))
+#if QT_CONFIG(accessibility)
+        self.backupList.setAccessibleName(QCoreApplication.translate("UnlockDialog", u"Backups", None))
+#endif // QT_CONFIG(accessibility)
+        self.chooseFileButton.setText(QCoreApplication.translate("UnlockDialog", u"Choose a backup &file\u2026", None))
+        self.restoreSelectedButton.setText(QCoreApplication.translate("UnlockDialog", u"&Restore selected backup", None))
+#if QT_CONFIG(accessibility)
+        self.busyBar.setAccessibleName(QCoreApplication.translate("UnlockDialog", u"Working", None))
+#endif // QT_CONFIG(accessibility)
+        self.busyLabel.setText(QCoreApplication.translate("UnlockDialog", u"Unlocking\u2026", None))
     # retranslateUi
 
