@@ -194,7 +194,7 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     """Back up the open journal ``conn`` into ``paths.backups`` and verify the copy.
 
     Args:
-        conn: an open SQLCipher DB-API connection to the journal (not inside a write transaction).
+        conn: an open SQLCipher DB-API connection to the journal, outside any transaction.
         paths: the journal's paths.
         key: the journal's raw key (the backup is keyed with it before a page is written).
         reason: a short slug in the file name (``daily``, ``manual``, ``pre-v3``, ``pre-restore``).
@@ -203,17 +203,20 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     Raises:
         BackupError: the folder is missing/unwritable, the copy failed, or it failed verification (the
             partial file is deleted); the journal is never touched.
+        ValueError: ``reason`` is not a slug, ``now`` is naive, or ``conn`` is inside a transaction.
     """
     if not _REASON.match(reason):
         raise ValueError("reason must be a short lowercase slug")
+    if conn.in_transaction:
+        # The backup API reads through this connection: it would copy uncommitted changes.
+        raise ValueError("create_backup needs a connection outside any transaction")
     directory = _ensure_backup_dir(paths)
     final = _backup_name(directory, _timestamp(now), reason)
     partial = _partial_path(final)
     began = False
     try:
-        if not conn.in_transaction:
-            conn.execute("BEGIN")  # one read snapshot for both the copy and the counts it is checked against
-            began = True
+        conn.execute("BEGIN")  # one read snapshot for both the copy and the counts it is checked against
+        began = True
         expected = table_counts(conn)
         driver.backup_to(conn, partial, key)
     except JournalError as exc:

@@ -209,12 +209,6 @@ def copy_closed_file(source: Path, dest: Path, mode: int = 0o600) -> None:
     fsync_dir(dest.parent)
 
 
-def read_header(path: Path, size: int) -> bytes:
-    """The first ``size`` bytes of a closed file (plaintext-header and page-size checks on backups)."""
-    with path.open("rb") as fh:  # A13: only closed files (backups), see module docstring
-        return fh.read(size)
-
-
 def file_mode(path: Path) -> int:
     """The permission bits of ``path`` (e.g. ``0o600``)."""
     return stat.S_IMODE(path.stat().st_mode)

@@ -121,6 +121,12 @@ def test_backup_names_listing_and_last_success(journal: tuple[JournalPaths, byte
         backup.create_backup(conn, paths, key, reason="Bad Reason!", now=T0)
     with pytest.raises(ValueError):
         backup.create_backup(conn, paths, key, reason="daily", now=datetime(2024, 1, 1))  # naive
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO person (name) VALUES ('uncommitted')")
+    with pytest.raises(ValueError, match="outside any transaction"):
+        backup.create_backup(conn, paths, key, reason="daily", now=T0)
+    conn.execute("ROLLBACK")
+    assert len(backup.list_backups(paths)) == 3
 
 
 def test_backup_that_fails_verification_is_deleted(
