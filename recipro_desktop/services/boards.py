@@ -81,6 +81,8 @@ class BoardSource(Protocol):
 
     def thanks_owed(self, *, older_than_days: int = 0) -> list[Act]: ...
 
+    def get_setting(self, key: str) -> object: ...
+
 
 # --- human dates -------------------------------------------------------------------------------------------
 
@@ -265,7 +267,7 @@ def _skill_index(people: Iterable[PersonRow]) -> list[_SkillIndex]:
     for row in people:
         if row.archived or not row.can_help_with:
             continue
-        skills = tuple((s, fold(s), frozenset(_words(s))) for s in row.can_help_with if s.strip())
+        skills = _skills(row.can_help_with)
         if skills:
             index.append(_SkillIndex(row, skills))
     return index
@@ -315,8 +317,27 @@ def _score_skill(folded: str, stems: frozenset[str], need: _NeedTerms) -> int:
     return 1 if stems & need.expanded else 0
 
 
+_Skills = tuple[tuple[str, str, frozenset[str]], ...]
+
+
+def _skills(entries: Iterable[str]) -> _Skills:
+    """(original, folded phrase, stems) of each "can help with" entry, computed once per board."""
+    return tuple((s, fold(s), frozenset(_words(s))) for s in entries if s.strip())
+
+
+def _match(skills: _Skills, terms: _NeedTerms) -> tuple[int, tuple[str, ...]]:
+    """(score, matched entries): the best entry's points x10, plus one point per further matching entry."""
+    points = []
+    matched = []
+    for original, folded, stems in skills:
+        p = _score_skill(folded, stems, terms)
+        if p:
+            points.append(p)
+            matched.append(original)
+    return (max(points) * 10 + len(points) - 1 if points else 0), tuple(matched)
+
+
 def _suggest(need: Need, index: Sequence[_SkillIndex], limit: int) -> tuple[HelperSuggestion, ...]:
-    """Rank people by their best-matching entry (x10) plus one point per further matching entry."""
     terms = _need_terms(need)
     if not terms.direct and not terms.tags:
         return ()
@@ -324,20 +345,14 @@ def _suggest(need: Need, index: Sequence[_SkillIndex], limit: int) -> tuple[Help
     for entry in index:
         if entry.row.id == need.person_id:
             continue
-        points = []
-        matched = []
-        for original, folded, stems in entry.skills:
-            p = _score_skill(folded, stems, terms)
-            if p:
-                points.append(p)
-                matched.append(original)
-        if points:
+        score, matched = _match(entry.skills, terms)
+        if score:
             found.append(
                 HelperSuggestion(
                     person_id=entry.row.id,
                     display_name=entry.row.display_name,
-                    matched=tuple(matched),
-                    score=max(points) * 10 + len(points) - 1,
+                    matched=matched,
+                    score=score,
                     warmth=entry.row.warmth.score,
                 )
             )
@@ -354,13 +369,25 @@ def suggest_helpers(need: Need, people: Iterable[PersonRow], *, limit: int = 5) 
     return _suggest(need, _skill_index(people), limit)
 
 
+def my_matches(need: Need, my_skills: Iterable[str]) -> tuple[str, ...]:
+    """Which of *your own* skills (the ``my_skills`` setting) match ``need``, by the same rules."""
+    terms = _need_terms(need)
+    if not terms.direct and not terms.tags:
+        return ()
+    return _match(_skills(my_skills), terms)[1]
+
+
 @dataclass(frozen=True, slots=True)
 class NeedCard:
-    """One row of the Needs board: the need, whose it is, and who could help."""
+    """One row of the Needs board: the need, whose it is, who could help — and whether you could.
+
+    ``mine`` lists the entries of your own skills (setting ``my_skills``) that match the need.
+    """
 
     need: Need
     person_name: str
     helpers: tuple[HelperSuggestion, ...]
+    mine: tuple[str, ...] = ()
 
 
 def needs_board(source: BoardSource, *, helpers_per_need: int = 5) -> list[NeedCard]:
@@ -368,14 +395,19 @@ def needs_board(source: BoardSource, *, helpers_per_need: int = 5) -> list[NeedC
     people = source.list_people(include_archived=True)
     names = {row.id: row.display_name for row in people}
     index = _skill_index(people)
-    cards = [
-        NeedCard(
-            need=need,
-            person_name=names.get(need.person_id, UNKNOWN_NAME),
-            helpers=_suggest(need, index, helpers_per_need),
+    setting = source.get_setting("my_skills")
+    mine = _skills(s for s in setting if isinstance(s, str)) if isinstance(setting, list | tuple) else ()
+    cards = []
+    for need in source.open_needs():
+        terms = _need_terms(need)
+        cards.append(
+            NeedCard(
+                need=need,
+                person_name=names.get(need.person_id, UNKNOWN_NAME),
+                helpers=_suggest(need, index, helpers_per_need),
+                mine=_match(mine, terms)[1] if mine and (terms.direct or terms.tags) else (),
+            )
         )
-        for need in source.open_needs()
-    ]
     cards.sort(key=lambda c: (c.need.heard_on, c.need.created_at))
     log.debug("needs board: %d open needs, %d people with skills", len(cards), len(index))
     return cards

@@ -262,3 +262,16 @@ def test_greeting_names_use_first_names() -> None:
         "Jane",
         "Ben",
     )
+
+
+def test_needs_board_says_when_your_own_skills_match(service: JournalService) -> None:
+    ana = person(service, "Ana Souza")
+    service.set_setting("my_skills", ["Python", "grant writing"])
+    python = service.add_need(Need(person_id=ana.id, text="Stuck on a Python script", heard_on=ago(3)))
+    other = service.add_need(Need(person_id=ana.id, text="A flat in Lisbon", heard_on=ago(2)))
+
+    cards = {c.need.id: c for c in boards.needs_board(service)}
+
+    assert cards[python.id].mine == ("Python",)
+    assert cards[other.id].mine == ()
+    assert boards.my_matches(python, ["grant writing", "python"]) == ("python",)
