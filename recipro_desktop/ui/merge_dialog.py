@@ -84,7 +84,6 @@ class MergeDialog(QDialog):
         self._summaries: tuple[PersonSummary, PersonSummary] | None = None
         self._merging = False
         self.setWindowTitle("Merge duplicates")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(620)
 
         layout = QVBoxLayout(self)

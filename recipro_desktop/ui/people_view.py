@@ -13,8 +13,7 @@ stack), the context-menu key shows every action. Archiving and merging are in th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable
 from uuid import UUID
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recipro_desktop.core.clock import Clock, SystemClock
 from recipro_desktop.core.models import ItemKind, Person
 from recipro_desktop.core.summaries import PersonRow
 from recipro_desktop.services import person_ops
@@ -62,7 +62,7 @@ RELOAD_DELAY_MS = 50
 class PeopleView(QWidget):
     """The People list with new / edit / archive / merge / delete.
 
-    ``today`` gives the day human dates are relative to (tests pass the journal clock's).
+    ``clock`` gives the day human dates are relative to (tests pass the journal's fixed clock).
 
     Signals:
         person_requested(object): the user opened a person (their UUID): Enter or double-click.
@@ -78,7 +78,7 @@ class PeopleView(QWidget):
         parent: QWidget | None = None,
         undo_stack: QUndoStack | None = None,
         *,
-        today: Callable[[], date] = date.today,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
         self._client = client
@@ -87,9 +87,10 @@ class PeopleView(QWidget):
         self._loaded_once = False
         self._stale = True
         self._pending_select: UUID | None = None
+        self._dialog: PersonDialog | MergeDialog | None = None
         self.setObjectName("peopleView")
 
-        self.model = PeopleTableModel(self, today=today)
+        self.model = PeopleTableModel(self, today=(clock or SystemClock()).today)
         self.proxy = PeopleFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -486,8 +487,7 @@ class PeopleView(QWidget):
         """Open the person dialog for a new person; the new person is selected once stored."""
         dialog = PersonDialog(self._client, self)
         dialog.person_saved.connect(self._person_saved)
-        dialog.open()
-        self.person_dialog = dialog
+        self._show_dialog(dialog)
         return dialog
 
     def edit_current(self) -> None:
@@ -500,8 +500,19 @@ class PeopleView(QWidget):
     def _edit(self, person: Person) -> None:
         dialog = PersonDialog(self._client, self, person)
         dialog.person_saved.connect(self._person_saved)
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: PersonDialog | MergeDialog) -> None:
+        """Open ``dialog`` window-modally. The previous one is deleted only now, not when it closed: its
+        background queries (name completion, the merge preview) may still answer and must find it alive."""
+        if self._dialog is not None:
+            self._dialog.deleteLater()
+        self._dialog = dialog
+        if isinstance(dialog, PersonDialog):
+            self.person_dialog = dialog
+        else:
+            self.merge_dialog = dialog
         dialog.open()
-        self.person_dialog = dialog
 
     def _person_saved(self, person: Person) -> None:
         self._pending_select = person.id
@@ -537,8 +548,7 @@ class PeopleView(QWidget):
             return None
         dialog = MergeDialog(self._client, ids[0], ids[1], self)
         dialog.merged.connect(lambda person: setattr(self, "_pending_select", person.id))
-        dialog.open()
-        self.merge_dialog = dialog
+        self._show_dialog(dialog)
         return dialog
 
     def delete_current(self) -> None:

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
 
@@ -55,7 +55,6 @@ class PersonDialog(QDialog):
         self.ui = Ui_PersonDialog()
         self.ui.setupUi(self)  # type: ignore[no-untyped-call]
         self.setWindowTitle("New person" if person is None else "Edit person")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         ui = self.ui
         self._errors: dict[str, tuple[QWidget, QLabel]] = {
             "display_name": (ui.displayNameEdit, ui.displayNameError),

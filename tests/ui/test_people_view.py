@@ -33,7 +33,7 @@ LIST_TIMEOUT = 10_000
 
 
 def make_view(qtbot: QtBot, env: JournalEnv, undo_stack: QUndoStack | None = None) -> PeopleView:
-    view = PeopleView(env.client, undo_stack=undo_stack, today=lambda: TODAY)
+    view = PeopleView(env.client, undo_stack=undo_stack, clock=env.clock)
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()
