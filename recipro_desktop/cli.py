@@ -80,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help="open a demo journal in its own folder (no passphrase)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (never note text) to stderr")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        metavar="FILE.png",
+        help="render the window offscreen once its page has loaded, save it as FILE.png and exit",
+    )
+    parser.add_argument(
+        "--view",
+        default=None,
+        metavar="PAGE",
+        help="the page to show: today, people, timeline, needs, gratitude, or person:NAME (with --screenshot)",
+    )
+    parser.add_argument("--size", default=None, metavar="WxH", help="window size for --screenshot (default 1280x800)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser("init", help="create a new, empty journal")
@@ -272,23 +286,10 @@ class Cli:
         self.say(f"Filled the demo journal in {time.perf_counter() - started:.1f} s.")
 
     def cmd_gui(self) -> int:
-        """Until the window lands, ``recipro`` and ``recipro --demo`` show the journal's summary."""
-        if self.args.demo:
-            from recipro_desktop.storage import vault
+        """Open the window (``recipro``, ``recipro --demo``), or render it to a PNG with ``--screenshot``."""
+        from recipro_desktop.app import run
 
-            if vault.journal_state(self.paths) is vault.JournalState.NEW:
-                journal = self.create(DEMO_PASSPHRASE)
-                try:
-                    self.fill_demo(journal, DEFAULT_DEMO_PEOPLE, None, 7)
-                finally:
-                    journal.close()
-        journal = self.open()
-        try:
-            self.say(f"{APP_NAME} journal in {self.paths.data_dir}")
-            self.print_stats(journal.service.stats())
-        finally:
-            journal.close()
-        return 0
+        return run(self.args, self.paths)
 
     # -- reading
 

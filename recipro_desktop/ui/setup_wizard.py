@@ -37,6 +37,7 @@ from recipro_desktop.ui.error_reporter import private_message
 from recipro_desktop.ui.forms.ui_setup_wizard import Ui_SetupWizard
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.task_runner import TaskRunner
+from recipro_desktop.ui.unlock_dialog import run_expecting_journal_errors
 
 if TYPE_CHECKING:
     from recipro_desktop.services.access import CreatedJournal
@@ -246,11 +247,8 @@ class SetupWizard(QWizard):
         self.ui.protectPage.setEnabled(False)
         self._update_buttons()
         paths, clock = self.paths, self.clock
-        self._runner.run(
-            lambda _t: create_job(paths, passphrase, clock),
-            on_done=self._created,
-            on_error=self._create_failed,
-            name="create-journal",
+        run_expecting_journal_errors(
+            self._runner, lambda: create_job(paths, passphrase, clock), self._created, self._create_failed, "create"
         )
 
     def _created(self, created: CreatedJournal) -> None:
@@ -366,7 +364,7 @@ class SetupWizard(QWizard):
             self._update_protect()
             if self.ui.passphraseRadio.isChecked():
                 self.ui.passphraseEdit.setFocus()
-        QTimer.singleShot(0, self._update_buttons)  # after QWizard's own button update for the new page
+        QTimer.singleShot(0, self, self._update_buttons)  # after QWizard's own button update for the new page
 
     def _update_buttons(self) -> None:
         page = self.currentId()
@@ -417,7 +415,7 @@ class SetupWizard(QWizard):
         if self._runner.busy:
             loop = QEventLoop()
             self._runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
-            QTimer.singleShot(60_000, loop.quit)
+            QTimer.singleShot(60_000, loop, loop.quit)
             if self._runner.busy:
                 loop.exec()
         self._runner.shutdown(timeout=30)

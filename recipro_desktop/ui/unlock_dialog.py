@@ -48,6 +48,7 @@ from recipro_desktop.core.errors import (
     EmptyJournalFileError,
     EncryptionUnavailableError,
     JournalBusyError,
+    JournalError,
     JournalLockedError,
     JournalMissingError,
     KeySlotError,
@@ -155,6 +156,42 @@ def describe_problem(exc: BaseException, paths: JournalPaths) -> Problem:
 
 
 # --- background jobs (worker thread: no widgets) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    value: Any = None
+    error: JournalError | None = None
+
+
+def run_expecting_journal_errors(
+    runner: TaskRunner,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], object],
+    on_error: Callable[[BaseException], object],
+    name: str,
+) -> None:
+    """Run ``fn()`` on ``runner``; a :class:`JournalError` is an *expected* outcome, not a crash.
+
+    A wrong passphrase or a damaged file is something the user meets and the dialog answers: it goes to
+    ``on_error`` without the runner's error log and traceback (logged here by type, at INFO). Anything else
+    still fails the task the usual way (logged with its redacted traceback) and reaches ``on_error`` too.
+    """
+
+    def job(_token: object) -> _Outcome:
+        try:
+            return _Outcome(value=fn())
+        except JournalError as exc:
+            log.info("%s: %s", name, type(exc).__name__)
+            return _Outcome(error=exc)
+
+    def done(outcome: _Outcome) -> None:
+        if outcome.error is not None:
+            on_error(outcome.error)
+        else:
+            on_done(outcome.value)
+
+    runner.run(job, on_done=done, on_error=on_error, name=name)
 
 
 def open_job(paths: JournalPaths, passphrase: str | None, clock: Clock) -> OpenJournal:
@@ -363,7 +400,7 @@ class UnlockDialog(QDialog):
         """Open in the background: with the keyring when ``passphrase`` is None."""
         self._set_busy(True, "Unlocking…" if passphrase else "Opening your journal…")
         paths, clock = self.paths, self.clock
-        self._run(lambda _t: open_job(paths, passphrase, clock), self._opened, self._open_failed, "unlock")
+        self._run(lambda: open_job(paths, passphrase, clock), self._opened, self._open_failed, "unlock")
 
     def _unlock_clicked(self) -> None:
         passphrase = self.ui.passphraseEdit.text()
@@ -434,7 +471,7 @@ class UnlockDialog(QDialog):
         self.ui.backupList.addItem("Looking for backups…")
         self._update_restore_enabled()
         paths = self.paths
-        self._run(lambda _t: list_backups_job(paths), self._show_backup_list, self._open_failed, "list-backups")
+        self._run(lambda: list_backups_job(paths), self._show_backup_list, self._open_failed, "list-backups")
 
     def _show_backup_list(self, backups: list[Any]) -> None:
         listing = self.ui.backupList
@@ -483,7 +520,7 @@ class UnlockDialog(QDialog):
         self._set_busy(True, "Restoring the backup…")
         paths, clock = self.paths, self.clock
         self._run(
-            lambda _t: restore_job(paths, backup_file, passphrase, clock),
+            lambda: restore_job(paths, backup_file, passphrase, clock),
             self._restored,
             self._restore_failed,
             "restore",
@@ -514,12 +551,12 @@ class UnlockDialog(QDialog):
 
     def _run(
         self,
-        job: Callable[[Any], Any],
+        job: Callable[[], Any],
         on_done: Callable[[Any], object],
         on_error: Callable[[BaseException], object],
         name: str,
     ) -> None:
-        self._runner.run(job, on_done=on_done, on_error=on_error, name=name)
+        run_expecting_journal_errors(self._runner, job, on_done, on_error, name)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._busy:
@@ -536,7 +573,7 @@ class UnlockDialog(QDialog):
         if self._runner.busy:
             loop = QEventLoop()
             self._runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
-            QTimer.singleShot(60_000, loop.quit)
+            QTimer.singleShot(60_000, loop, loop.quit)
             if self._runner.busy:
                 loop.exec()
         self._runner.shutdown(timeout=30)

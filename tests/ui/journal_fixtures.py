@@ -1,8 +1,12 @@
 """Shared fixtures for UI tests: a real, encrypted journal in a temp folder, its runner and its client.
 
-Import the fixture you need into your test module (one name, no hidden dependencies)::
+Bind the fixture you need in your test module (one name, no hidden dependencies; an assignment rather than an
+import, so that ruff does not see the test's parameter as a redefinition)::
 
-    from tests.ui.journal_fixtures import JournalEnv, demo_env, journal_env  # noqa: F401  (pytest fixtures)
+    from tests.ui import journal_fixtures
+    from tests.ui.journal_fixtures import JournalEnv
+
+    demo_env = journal_fixtures.demo_env
 
     def test_something(qtbot, demo_env: JournalEnv) -> None:
         view = PeopleView(demo_env.client)

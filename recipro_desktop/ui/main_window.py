@@ -1,0 +1,512 @@
+"""The main window: navigation, the views, global search, menus, status bar. It composes and wires; the views work.
+
+Start-up order matters for a fast first paint (DESIGN §6): the window is built and shown **before** the journal
+is open — navigation, tool bar, search box and status bar, with an "Opening your journal…" page — and
+:meth:`MainWindow.attach_journal` adds the client once the journal is unlocked in the background. Views are built
+the first time they are shown (their modules, and the storage layer behind the client, are imported then), so
+the first paint costs only Qt widgets.
+
+Pages: Today, People, Timeline, Needs, Gratitude (Ctrl+1…5, also in the View menu), and the person page that
+any view opens through its ``person_requested`` signal; Alt+Left goes back. The window owns the
+:class:`QUndoStack` behind Edit › Undo/Redo and passes it to views whose constructor takes ``undo_stack``.
+
+The title is always just "Recipro": never a contact's name (RELIABILITY G10).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recipro_desktop import APP_NAME, __version__
+from recipro_desktop.core.models import ItemKind, SearchHit
+from recipro_desktop.ui.error_reporter import ErrorReporter
+from recipro_desktop.ui.icons import icon
+from recipro_desktop.ui.search_box import SearchBox
+from recipro_desktop.ui.window_state import WindowStateMixin
+
+if TYPE_CHECKING:
+    from recipro_desktop.services.journal import JournalService
+    from recipro_desktop.ui.journal_client import JournalClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A navigation page: its key, label, icon, shortcut and where its view class lives (imported lazily)."""
+
+    key: str
+    title: str
+    icon: str
+    shortcut: str
+    module: str
+    cls: str
+
+
+PAGES: tuple[Page, ...] = (
+    Page("today", "Today", "nav-today", "Ctrl+1", "recipro_desktop.ui.today_view", "TodayView"),
+    Page("people", "People", "nav-people", "Ctrl+2", "recipro_desktop.ui.people_view", "PeopleView"),
+    Page("timeline", "Timeline", "nav-timeline", "Ctrl+3", "recipro_desktop.ui.timeline_view", "TimelineView"),
+    Page("needs", "Needs", "nav-needs", "Ctrl+4", "recipro_desktop.ui.needs_view", "NeedsView"),
+    Page("gratitude", "Gratitude", "nav-gratitude", "Ctrl+5", "recipro_desktop.ui.gratitude_view", "GratitudeView"),
+)
+PERSON_PAGE = Page("person", "Person", "nav-people", "", "recipro_desktop.ui.person_page", "PersonPage")
+QUICK_ADD = ("recipro_desktop.ui.quick_add_dialog", "QuickAddDialog")
+# Where a search hit that belongs to nobody in particular is shown.
+HIT_PAGES = {ItemKind.NEED: "needs", ItemKind.REMINDER: "today"}
+STATS_DELAY_MS = 400
+BUSY_DELAY_MS = 300
+
+
+def available(module: str) -> bool:
+    """True when a view's module is part of this build (views are written and shipped independently)."""
+    return importlib.util.find_spec(module) is not None
+
+
+def build_view(page: Page, client: JournalClient, parent: QWidget, undo_stack: QUndoStack) -> QWidget:
+    """Import the page's module and construct its view, passing the undo stack where the view accepts one."""
+    cls = getattr(importlib.import_module(page.module), page.cls)
+    kwargs: dict[str, Any] = {}
+    if "undo_stack" in inspect.signature(cls).parameters:
+        kwargs["undo_stack"] = undo_stack
+    view: QWidget = cls(client, parent, **kwargs)
+    return view
+
+
+class MainWindow(WindowStateMixin, QMainWindow):
+    """The application window (see the module docstring).
+
+    Signals:
+        page_shown(str): a page became current ("today", "people", …, "person").
+        journal_attached(): the client is set and the first page is being built.
+    """
+
+    page_shown = Signal(str)
+    journal_attached = Signal()
+
+    def __init__(
+        self,
+        client: JournalClient | None = None,
+        parent: QWidget | None = None,
+        *,
+        settings: QSettings | None = None,
+        backup: Callable[[JournalService], str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self.resize(1200, 780)
+        self.client: JournalClient | None = None
+        self.undo_stack = QUndoStack(self)
+        self.errors = ErrorReporter(self, self)
+        self._backup = backup
+        self._views: dict[str, QWidget] = {}
+        self._current = ""
+        self._history: list[tuple[str, UUID | None]] = []
+        self._person_id: UUID | None = None
+        self._build_body()
+        self._build_actions()
+        self._build_status_bar()
+        self.init_window_state(settings if settings is not None else QSettings(), "main")
+        if client is not None:
+            self.attach_journal(client)
+
+    # --- construction ---------------------------------------------------------------------------------------
+
+    def _build_body(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigationList")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setSpacing(2)
+        self.nav.setMinimumWidth(150)
+        self.nav.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        for page in PAGES:
+            item = QListWidgetItem(icon(page.icon), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setToolTip(f"{page.title} ({page.shortcut})")
+            item.setSizeHint(QSize(140, 34))
+            self.nav.addItem(item)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        self.loading_page = QWidget()
+        layout = QVBoxLayout(self.loading_page)
+        layout.addStretch(2)
+        self.loading_label = QLabel("Opening your journal…")
+        self.loading_label.setObjectName("loadingLabel")
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_label.setProperty("role", "muted")
+        self.loading_bar = QProgressBar()
+        self.loading_bar.setObjectName("loadingBar")
+        self.loading_bar.setAccessibleName("Opening the journal")
+        self.loading_bar.setRange(0, 0)
+        self.loading_bar.setTextVisible(False)
+        self.loading_bar.setMaximumWidth(260)
+        layout.addWidget(self.loading_label)
+        layout.addWidget(self.loading_bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        self.stack.addWidget(self.loading_page)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([170, 1030])
+        self.setCentralWidget(self.splitter)
+        self.search = SearchBox(None, self)
+        self.search.hit_activated.connect(self.open_hit)
+        self.search.dismissed.connect(self._focus_page)
+        toolbar = QToolBar("Main tool bar", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar = toolbar
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcuts: tuple[str, ...] = (), icon_name: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden or a page has focus
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quick_add_action = self._action("&Quick add…", self.quick_add, ("Ctrl+N",), "nav-add")
+        self.quick_add_action.setToolTip("Log an act, a need, a promise, an interaction or a note (Ctrl+N)")
+        self.backup_action = self._action("&Back up now", self.backup_now)
+        self.quit_action = self._action("&Quit", self.close, ("Ctrl+Q",))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addActions([self.quick_add_action, self.backup_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.find_action = self._action("&Search everything", self.focus_search, ("Ctrl+K", "Ctrl+F"), "nav-search")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        group = QActionGroup(self)
+        self.page_actions: dict[str, QAction] = {}
+        for page in PAGES:
+            action = self._action(
+                f"&{page.title}", functools.partial(self.show_page, page.key), (page.shortcut,), page.icon
+            )
+            action.setCheckable(True)
+            group.addAction(action)
+            view_menu.addAction(action)
+            self.page_actions[page.key] = action
+        view_menu.addSeparator()
+        self.back_action = self._action("Go &back", self.go_back, ("Alt+Left",))
+        self.back_action.setEnabled(False)
+        view_menu.addAction(self.back_action)
+        help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, ("Ctrl+/",))
+        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.toolbar.addAction(self.quick_add_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(self.search)
+        self._set_journal_actions_enabled(False)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("statsLabel")
+        self.stats_label.setProperty("role", "muted")
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        self.mode_label.setProperty("role", "muted")
+        self.mode_label.hide()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setAccessibleName("Working in the background")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedWidth(90)
+        self.busy_bar.setMaximumHeight(12)
+        self.busy_bar.hide()
+        status.addPermanentWidget(self.mode_label)
+        status.addPermanentWidget(self.busy_bar)
+        status.addPermanentWidget(self.stats_label)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)  # quick queries do not flash a progress bar
+        self._busy_timer.timeout.connect(self.busy_bar.show)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(STATS_DELAY_MS)
+        self._stats_timer.timeout.connect(self.refresh_stats)
+        self.errors.error_shown.connect(lambda text: status.showMessage(text, 15_000))
+
+    def _set_journal_actions_enabled(self, enabled: bool) -> None:
+        for action in (self.backup_action, self.find_action, *self.page_actions.values()):
+            action.setEnabled(enabled)
+        self.quick_add_action.setEnabled(enabled and available(QUICK_ADD[0]))
+        self.nav.setEnabled(enabled)
+
+    # --- the journal ----------------------------------------------------------------------------------------
+
+    def set_loading(self, text: str) -> None:
+        """Show the "opening…" page with ``text`` (no user text: it is a plain status)."""
+        self.loading_label.setText(text)
+        self.stack.setCurrentWidget(self.loading_page)
+
+    def attach_journal(
+        self,
+        client: JournalClient,
+        *,
+        demo: bool = False,
+        first_page: str = "today",
+        backup: Callable[[JournalService], str] | None = None,
+    ) -> None:
+        """Wire the window to an open journal and show ``first_page``; ``backup`` runs File › Back up now."""
+        self.client = client
+        if backup is not None:
+            self._backup = backup
+        client.error_raised.connect(self.errors.show_error)
+        client.runner.task_failed.connect(self.errors.report_task_failure)
+        client.busy_changed.connect(self._busy_changed)
+        client.journal_changed.connect(self._journal_changed)
+        self.search.set_client(client)
+        self._set_journal_actions_enabled(True)
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            page = self._page(str(item.data(Qt.ItemDataRole.UserRole)))
+            item.setHidden(not available(page.module))
+        if demo:
+            self.mode_label.setText("Demo journal: invented people")
+            self.mode_label.show()
+        self.journal_attached.emit()
+        self.refresh_stats()
+        self.show_page(first_page if available(self._page(first_page).module) else self._first_available())
+
+    def _first_available(self) -> str:
+        return next((p.key for p in PAGES if available(p.module)), "today")
+
+    @staticmethod
+    def _page(key: str) -> Page:
+        if key == PERSON_PAGE.key:
+            return PERSON_PAGE
+        return next(p for p in PAGES if p.key == key)
+
+    def view(self, key: str) -> QWidget:
+        """The view of page ``key`` (built on first use)."""
+        if key not in self._views:
+            assert self.client is not None, "attach_journal() first"
+            page = self._page(key)
+            view = build_view(page, self.client, self.stack, self.undo_stack)
+            view.setObjectName(f"{key}Page")
+            signal = getattr(view, "person_requested", None)
+            if signal is not None:
+                signal.connect(self.show_person)
+            self.stack.addWidget(view)
+            self.restore_splitters(view)
+            self._views[key] = view
+            log.debug("built page %s", key)
+        return self._views[key]
+
+    def show_page(self, key: str, *, remember: bool = True) -> None:
+        """Make page ``key`` current (Ctrl+1…5)."""
+        if self.client is None or not available(self._page(key).module):
+            return
+        if remember and self._current and self._current != key:
+            self._remember()
+        self._current = key
+        self.stack.setCurrentWidget(self.view(key))
+        self._select_nav(key)
+        self.page_shown.emit(key)
+
+    def show_person(self, person_id: UUID) -> None:
+        """Open the person page on ``person_id`` (what every view's ``person_requested`` does)."""
+        if self.client is None or not available(PERSON_PAGE.module):
+            return
+        if self._current and (self._current != PERSON_PAGE.key or self._person_id != person_id):
+            self._remember()
+        page = self.view(PERSON_PAGE.key)
+        page.show_person(person_id)  # type: ignore[attr-defined]
+        self._current, self._person_id = PERSON_PAGE.key, person_id
+        self.stack.setCurrentWidget(page)
+        self._select_nav("people")
+        self.page_shown.emit(PERSON_PAGE.key)
+
+    def _remember(self) -> None:
+        self._history.append((self._current, self._person_id if self._current == PERSON_PAGE.key else None))
+        del self._history[:-50]
+        self.back_action.setEnabled(True)
+
+    def go_back(self) -> None:
+        """Return to the previous page or person (Alt+Left)."""
+        if not self._history:
+            return
+        key, person_id = self._history.pop()
+        self.back_action.setEnabled(bool(self._history))
+        if key == PERSON_PAGE.key and person_id is not None:
+            page = self.view(key)
+            page.show_person(person_id)  # type: ignore[attr-defined]
+            self._current, self._person_id = key, person_id
+            self.stack.setCurrentWidget(page)
+            self._select_nav("people")
+            self.page_shown.emit(key)
+        else:
+            self.show_page(key, remember=False)
+
+    @property
+    def current_page(self) -> str:
+        return self._current
+
+    def _select_nav(self, key: str) -> None:
+        self.nav.blockSignals(True)
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        if key in self.page_actions:
+            self.page_actions[key].setChecked(True)
+
+    def _nav_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            self.show_page(str(current.data(Qt.ItemDataRole.UserRole)))
+
+    def _focus_page(self) -> None:
+        widget = self.stack.currentWidget()
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            widget.focusNextChild()
+
+    # --- search ---------------------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Open what a search hit points at: its person, or the page that lists items of its kind."""
+        if hit.kind is ItemKind.PERSON:
+            self.show_person(hit.id)
+            return
+        if hit.person_id is not None:
+            self.show_person(hit.person_id)
+            return
+        key = HIT_PAGES.get(hit.kind, "timeline")
+        self.show_page(key)
+        select = getattr(self._views.get(key), "select_need", None) if hit.kind is ItemKind.NEED else None
+        if select is not None:
+            select(hit.id)
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    def quick_add(self) -> None:
+        if self.client is None or not available(QUICK_ADD[0]):
+            return
+        dialog = getattr(importlib.import_module(QUICK_ADD[0]), QUICK_ADD[1])(self.client, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def backup_now(self) -> None:
+        if self.client is None or self._backup is None:
+            return
+        backup = self._backup
+        self.backup_action.setEnabled(False)
+        self.statusBar().showMessage("Backing up…")
+
+        def done(message: str) -> None:
+            self.backup_action.setEnabled(True)
+            self.statusBar().showMessage(message, 10_000)
+
+        def failed(exc: BaseException) -> None:
+            self.backup_action.setEnabled(True)
+            self.errors.report_exception(exc)
+
+        self.client.long_job(lambda service, _token: backup(service), done, name="backup", on_error=failed)
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for action in self.actions():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            if keys:
+                lines.append(f"{keys:<22} {action.text().replace('&', '')}")
+        lines += ["Alt+1 … Alt+6          Timeline: filter by kind", "Enter                  Open the selected item"]
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon, "Keyboard shortcuts", "\n".join(lines), QMessageBox.StandardButton.Close, self
+        )
+        box.setObjectName("shortcutsDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nA private, encrypted journal of the give and take in your network: who "
+            "helped you, who needs what, what you promised, and whom to thank.\n\nYour journal never leaves this "
+            "computer. Licensed under the GPL, version 3 or later.",
+        )
+
+    # --- status bar ------------------------------------------------------------------------------------------
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy_bar.hide()
+
+    def _journal_changed(self, _kinds: object) -> None:
+        self._stats_timer.start()
+
+    def refresh_stats(self) -> None:
+        """Reload the counts in the status bar ("40 people · 812 items")."""
+        if self.client is not None:
+            self.client.query(lambda s: s.stats(), self._show_stats, name="stats")
+
+    def _show_stats(self, counts: dict[str, int]) -> None:
+        people = counts.get("people", 0)
+        items = sum(v for k, v in counts.items() if k not in ("people", "tags"))
+        self.stats_label.setText(f"{people:,} {'person' if people == 1 else 'people'} · {items:,} items")
