@@ -6,7 +6,7 @@ the same rules are tested with a fixed clock and reused by anything that wants t
 a digest). Each section answers one of the habits the app supports:
 
 - **thank-yous owed** (show gratitude): received acts, not thanked nor marked "no thanks needed", that happened
-  at least ``thanks_after_days`` days ago; the longest-waiting first.
+  at least ``thanks_after_days`` days ago; the most recent first (that is when a thank-you means most).
 - **promises due** (follow through): open promises, mine and theirs, due today, overdue, or due within
   ``promise_lead_days``; the most overdue first.
 - **keep in touch** (be proactive): people whose last contact plus their cadence (their own, else the
@@ -152,6 +152,8 @@ class TodayBriefing:
     needs: tuple[HelpableNeed, ...]
     birthdays: tuple[UpcomingBirthday, ...]
     prompt: DailyPrompt | None
+    rotation: tuple[tuple[PromptKind, str], ...] = ()
+    """Every prompt in rotation order (``prompt.position`` indexes it), for "another question"."""
 
     @property
     def empty(self) -> bool:
@@ -289,7 +291,8 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
         for a in source.thanks_owed(older_than_days=0)
         if (today - a.occurred_on).days >= thanks_after
     )
-    owed = tuple(sorted(owed, key=lambda o: (o.act.occurred_on, o.act.created_at, o.act.id)))
+    # The freshest first: a thank-you sent within days means most, and a years-old one should not lead.
+    owed = tuple(sorted(owed, key=lambda o: (o.act.occurred_on, o.act.created_at, o.act.id), reverse=True))
 
     horizon = today + timedelta(days=promise_lead)
     promises = tuple(
@@ -306,12 +309,9 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
     drifting = tuple(sorted(_drifting(rows, today, default_cadence), key=lambda d: (-d.days_past, d.person.name)))
     needs = _helpable_needs(source, rows, names)
     birthdays = _birthdays(source, rows, today)
-    prompt = prompt_for_day(
-        today,
-        _text_list_setting(source, "gratitude_prompts"),
-        _text_list_setting(source, "reflection_prompts"),
-        offset=prompt_offset,
-    )
+    gratitude = _text_list_setting(source, "gratitude_prompts")
+    reflection = _text_list_setting(source, "reflection_prompts")
+    prompt = prompt_for_day(today, gratitude, reflection, offset=prompt_offset)
     log.debug(
         "today built: %d thanks, %d promises, %d drifting, %d needs, %d birthdays",
         len(owed),
@@ -329,6 +329,7 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
         needs=needs,
         birthdays=birthdays,
         prompt=prompt,
+        rotation=tuple(prompt_rotation(gratitude, reflection)),
     )
 
 

@@ -91,7 +91,7 @@ def test_thanks_owed_after_the_configured_days(service: JournalService, clock: F
 
     service.set_setting("thanks_after_days", 1)
     briefing = build_today(service, clock)
-    assert [o.days_ago for o in briefing.thanks_owed] == [5, 2]  # the longest-waiting first
+    assert [o.days_ago for o in briefing.thanks_owed] == [2, 5]  # the most recent first
 
 
 # --- promises ---------------------------------------------------------------------------------------------
