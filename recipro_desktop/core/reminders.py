@@ -25,8 +25,9 @@ import calendar
 import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from uuid import UUID
 
 from recipro_desktop.core import settings as registry
@@ -642,7 +643,11 @@ def summarise(nudges: Iterable[Nudge]) -> str:
 
     Never a name or a title (RELIABILITY G3); ``"Nothing due"`` when empty.
     """
-    counts = Counter(n.rule for n in nudges)
+    return summarise_counts(Counter(n.rule for n in nudges))
+
+
+def summarise_counts(counts: Mapping[NudgeRule, int]) -> str:
+    """:func:`summarise` from counts per rule (for callers holding records rather than :class:`Nudge` objects)."""
     parts = []
     for rule in NudgeRule:
         count = counts.get(rule, 0)
@@ -653,14 +658,363 @@ def summarise(nudges: Iterable[Nudge]) -> str:
 
 
 def notification_text(nudges: Sequence[Nudge], privacy: str, *, max_lines: int = 5) -> str:
-    """The body of a notification: counts in ``"counts"`` mode (the default); titles in ``"full"`` mode.
+    """The body of a notification: counts in ``"counts"`` mode (the default); counts with first names in
+    ``"names"`` mode; titles in ``"full"`` mode.
 
     Titles are already single-line and free of invisible controls; escaping for markup-aware notification
     servers is the UI's job (G3).
     """
+    if privacy == "names" and nudges:
+        return summarise_with_names(nudges)
     if privacy != "full" or not nudges:
         return summarise(nudges)
     lines = [n.title for n in nudges[:max_lines]]
     if len(nudges) > max_lines:
         lines.append(f"and {len(nudges) - max_lines} more")
     return "\n".join(lines)
+
+
+NAMES_PER_RULE = 3
+"""In ``"names"`` mode at most this many first names follow each count (``"3 birthdays (Ana, Bo, Cy)"``)."""
+
+
+def summarise_with_names(nudges: Iterable[Nudge]) -> str:
+    """Counts with first names, for the ``"names"`` privacy mode: ``"2 thank-yous owed (Ana, Bo), 1 birthday (Cy)"``.
+
+    First names only (already stripped of invisible controls), never a title or note text; a nudge about nobody
+    adds no name. More than :data:`NAMES_PER_RULE` distinct names end in ``"+N"``.
+    """
+    by_rule: dict[NudgeRule, list[Nudge]] = {}
+    for n in nudges:
+        by_rule.setdefault(n.rule, []).append(n)
+    parts = []
+    for rule in NudgeRule:
+        group = by_rule.get(rule)
+        if not group:
+            continue
+        singular, plural = _PHRASES[rule]
+        part = f"{len(group)} {singular if len(group) == 1 else plural}"
+        names: list[str] = []
+        for n in group:
+            for name in n.first_names:
+                if name and name not in names:
+                    names.append(name)
+        if names:
+            shown = ", ".join(names[:NAMES_PER_RULE])
+            more = len(names) - NAMES_PER_RULE
+            part += f" ({shown}{f' +{more}' if more > 0 else ''})"
+        parts.append(part)
+    return ", ".join(parts) if parts else "Nothing due"
+
+
+# --- remembered state: done, snoozed, notified, digest, pause -----------------------------------------------
+
+STATE_VERSION = 1
+PRUNE_GRACE = timedelta(days=30)
+"""A dismissal or notification record is kept this long after it stops being live, so that undoing a change
+(re-opening a promise, deleting the interaction that restarted a cadence) does not make a handled nudge nag again."""
+
+
+def _instant(value: object) -> datetime | None:
+    """An aware ISO-8601 instant from stored state, or ``None`` for anything else (state is never trusted)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None and parsed.utcoffset() is not None else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """The user handled one nudge occurrence: ``until`` ``None`` means done, else snoozed until then."""
+
+    at: datetime
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderState:
+    """What the reminder scheduler remembers between runs, so nothing nags twice and nothing is lost.
+
+    Attributes:
+        dismissed: :attr:`Nudge.key` → done or snoozed (see :class:`Dismissal`).
+        notified: :attr:`Nudge.key` → when a notification already told the user about it. A nudge due but not
+            in here has not been announced yet: after a restart it is caught up ("3 nudges while you were away").
+        last_digest_at: when the last digest was sent (or skipped because nothing was due).
+        paused_until: notifications are paused until then (the tray still shows what is due).
+
+    Stored as one JSON object in the ``reminder_state`` setting (:meth:`to_value` / :meth:`from_value`).
+    """
+
+    dismissed: Mapping[str, Dismissal] = field(default_factory=lambda: MappingProxyType({}))
+    notified: Mapping[str, datetime] = field(default_factory=lambda: MappingProxyType({}))
+    last_digest_at: datetime | None = None
+    paused_until: datetime | None = None
+
+    @classmethod
+    def from_value(cls, value: object) -> ReminderState:
+        """The state from its stored form. Malformed entries are dropped, never fatal: at worst a handled nudge
+        shows again, which is better than no reminders at all."""
+        if not isinstance(value, Mapping):
+            return cls()
+        dismissed: dict[str, Dismissal] = {}
+        raw_dismissed = value.get("dismissed")
+        if isinstance(raw_dismissed, Mapping):
+            for key, entry in raw_dismissed.items():
+                if not isinstance(key, str) or not isinstance(entry, Mapping):
+                    continue
+                at = _instant(entry.get("at"))
+                until = _instant(entry.get("until"))
+                if at is None or (entry.get("until") is not None and until is None):
+                    continue
+                dismissed[key] = Dismissal(at=at, until=until)
+        notified: dict[str, datetime] = {}
+        raw_notified = value.get("notified")
+        if isinstance(raw_notified, Mapping):
+            for key, when in raw_notified.items():
+                instant = _instant(when)
+                if isinstance(key, str) and instant is not None:
+                    notified[key] = instant
+        return cls(
+            dismissed=MappingProxyType(dismissed),
+            notified=MappingProxyType(notified),
+            last_digest_at=_instant(value.get("last_digest_at")),
+            paused_until=_instant(value.get("paused_until")),
+        )
+
+    def to_value(self) -> dict[str, object]:
+        """The JSON-ready form (instants in UTC)."""
+        return {
+            "version": STATE_VERSION,
+            "dismissed": {k: {"at": _iso(d.at), "until": _iso(d.until)} for k, d in sorted(self.dismissed.items())},
+            "notified": {k: _iso(t) for k, t in sorted(self.notified.items())},
+            "last_digest_at": _iso(self.last_digest_at),
+            "paused_until": _iso(self.paused_until),
+        }
+
+    def dismissed_until(self) -> dict[str, datetime | None]:
+        """The ``dismissed`` argument of :func:`due_nudges`."""
+        return {key: d.until for key, d in self.dismissed.items()}
+
+    def done(self, key: str, at: datetime) -> ReminderState:
+        """``key`` handled for good (this occurrence only; the next birthday or cadence has a new key)."""
+        _require_aware(at)
+        return replace(self, dismissed=MappingProxyType({**self.dismissed, key: Dismissal(at=at, until=None)}))
+
+    def snoozed(self, key: str, until: datetime, at: datetime) -> ReminderState:
+        """``key`` hidden until ``until``, and announced again then (its notified mark is cleared)."""
+        _require_aware(at)
+        _require_aware(until)
+        notified = {k: t for k, t in self.notified.items() if k != key}
+        return replace(
+            self,
+            dismissed=MappingProxyType({**self.dismissed, key: Dismissal(at=at, until=until)}),
+            notified=MappingProxyType(notified),
+        )
+
+    def undismissed(self, key: str) -> ReminderState:
+        """Forget a done or snooze (undo)."""
+        return replace(self, dismissed=MappingProxyType({k: d for k, d in self.dismissed.items() if k != key}))
+
+    def with_notified(self, keys: Iterable[str], at: datetime) -> ReminderState:
+        _require_aware(at)
+        added = dict(self.notified)
+        for key in keys:
+            added.setdefault(key, at)
+        return replace(self, notified=MappingProxyType(added))
+
+    def with_digest(self, at: datetime) -> ReminderState:
+        _require_aware(at)
+        return replace(self, last_digest_at=at)
+
+    def paused(self, until: datetime | None) -> ReminderState:
+        """Pause notifications until ``until`` (``None``: resume)."""
+        if until is not None:
+            _require_aware(until)
+        return replace(self, paused_until=until)
+
+    def is_paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and now < self.paused_until
+
+    def pruned(self, live: Iterable[str], now: datetime, *, grace: timedelta = PRUNE_GRACE) -> ReminderState:
+        """Without the records that can no longer matter, so the state does not grow forever.
+
+        A record is dropped when its key is not ``live`` (see :func:`live_keys`: the occurrence can no longer
+        come due — next year's birthday, a promise kept, an act thanked), it was made more than ``grace`` ago,
+        and (for a snooze) its time is up. An expired pause is dropped too.
+        """
+        _require_aware(now)
+        alive = frozenset(live)
+        cutoff = now - grace
+
+        def keep_dismissal(key: str, d: Dismissal) -> bool:
+            if key in alive:
+                return True
+            return d.at > cutoff or (d.until is not None and d.until > now)
+
+        dismissed = {k: d for k, d in self.dismissed.items() if keep_dismissal(k, d)}
+        notified = {k: t for k, t in self.notified.items() if k in alive or t > cutoff}
+        paused_until = self.paused_until if self.is_paused(now) else None
+        return ReminderState(
+            dismissed=MappingProxyType(dismissed),
+            notified=MappingProxyType(notified),
+            last_digest_at=self.last_digest_at,
+            paused_until=paused_until,
+        )
+
+
+def live_keys(inputs: ReminderInputs, now: datetime, settings: ReminderSettings) -> frozenset[str]:
+    """Keys of every occurrence that is, or could still become, due without anything being logged.
+
+    Every rule on and the widest lead times, but the same ``thanks_after_days`` and cadence (keys depend on
+    them). A record whose key is not here is about an occurrence that is over.
+    """
+    wide = replace(
+        settings,
+        rules=frozenset(NudgeRule),
+        birthday_lead_days=366,
+        promise_lead_days=3650,
+    )
+    return frozenset(n.key for n in due_nudges(inputs, now, wide))
+
+
+# --- when to look again, and what to say ---------------------------------------------------------------
+
+
+def next_digest_slot(now: datetime, settings: ReminderSettings) -> datetime | None:
+    """The first digest time strictly after ``now`` (``None`` when the digest is off)."""
+    last = last_digest_slot(now, settings)
+    if last is None:
+        return None
+    step = timedelta(days=7 if settings.digest == "weekly" else 1)
+    return _wall(last + step, settings.digest_time)
+
+
+def next_wakeup(
+    inputs: ReminderInputs, now: datetime, settings: ReminderSettings, state: ReminderState
+) -> datetime | None:
+    """The earliest instant after ``now`` at which what is due, or whether it may be announced, can change.
+
+    The next local midnight (day rules move on), the next occurrence of each user reminder and each snooze's
+    end, the end of quiet hours or of a pause, and the next digest. Anything else (an item logged, a setting
+    changed) is an event the caller hears about. ``None`` never happens in practice (there is always a
+    midnight) but callers must not rely on it.
+    """
+    _require_aware(now)
+    candidates: list[datetime] = [datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)]
+    for r in inputs.reminders:
+        if r.done:
+            continue
+        following = next_occurrence(r, now)
+        if following is not None:
+            candidates.append(following)
+        if r.snoozed_until is not None and r.snoozed_until > now:
+            candidates.append(r.snoozed_until)
+    candidates.extend(d.until for d in state.dismissed.values() if d.until is not None and d.until > now)
+    quiet_end = quiet_until(now, settings)
+    if quiet_end is not None:
+        candidates.append(quiet_end)
+    if state.paused_until is not None and state.paused_until > now:
+        candidates.append(state.paused_until)
+    digest = next_digest_slot(now, settings)
+    if digest is not None:
+        candidates.append(digest)
+    later = [c for c in candidates if c > now]
+    return min(later) if later else None
+
+
+class NotificationKind(enum.StrEnum):
+    NEW = "new"  # something came due while the app was running
+    AWAY = "away"  # the first check after a start: what fell due while it was closed
+    DIGEST = "digest"  # the daily or weekly summary
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationPlan:
+    """What to announce now, and what to remember for it.
+
+    Attributes:
+        kind: why (new, while away, digest).
+        title: a short, name-free title.
+        text: the body, obeying the privacy setting (not yet escaped for markup: the UI's job).
+        nudges: what it is about (a click opens the item when there is exactly one).
+        show: False for a digest slot with nothing due (recorded, not shown).
+        state: the state to store afterwards (notified keys, digest time).
+    """
+
+    kind: NotificationKind
+    title: str
+    text: str
+    nudges: tuple[Nudge, ...]
+    show: bool
+    state: ReminderState
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def plan_notification(
+    nudges: Sequence[Nudge],
+    now: datetime,
+    settings: ReminderSettings,
+    state: ReminderState,
+    *,
+    catching_up: bool = False,
+) -> NotificationPlan | None:
+    """Whether to notify now, and with what; ``None`` when there is nothing to say (or it must wait).
+
+    - Quiet hours or a pause: nothing now; what is new stays un-notified, so it is announced when they end.
+    - A digest slot has passed: one digest of everything due (it covers the new ones too), even in the
+      ``"counts"`` mode a count per kind; with nothing due the slot is recorded silently.
+    - Otherwise, nudges not announced before: one notification for all of them; on the first check after a
+      start (``catching_up``) it says they came due while the app was away (and stands in for a digest due
+      at the same time).
+    """
+    _require_aware(now)
+    if state.is_paused(now) or in_quiet_hours(now, settings):
+        return None
+    privacy = settings.notification_privacy
+    fresh = tuple(n for n in nudges if n.key not in state.notified)
+    digest = digest_due(now, settings, state.last_digest_at)
+    if digest and not (catching_up and fresh):
+        title = "Your weekly digest" if settings.digest == "weekly" else "Your daily digest"
+        return NotificationPlan(
+            kind=NotificationKind.DIGEST,
+            title=title,
+            text=notification_text(nudges, privacy),
+            nudges=tuple(nudges),
+            show=bool(nudges),
+            state=state.with_notified((n.key for n in nudges), now).with_digest(now),
+        )
+    if not fresh:
+        return None
+    after = state.with_notified((n.key for n in fresh), now)
+    if catching_up:
+        if digest:  # the start-up message stands in for the digest (one notification, not two)
+            after = after.with_notified((n.key for n in nudges), now).with_digest(now)
+        head = f"{_plural(len(fresh), 'nudge')} while you were away"
+        return NotificationPlan(
+            kind=NotificationKind.AWAY,
+            title="While you were away",
+            text=f"{head}: {notification_text(fresh, privacy)}"
+            if privacy != "full"
+            else f"{head}\n{notification_text(fresh, privacy)}",
+            nudges=fresh,
+            show=True,
+            state=after,
+        )
+    return NotificationPlan(
+        kind=NotificationKind.NEW,
+        title="Reminder" if len(fresh) == 1 else "Reminders",
+        text=notification_text(fresh, privacy),
+        nudges=fresh,
+        show=True,
+        state=after,
+    )

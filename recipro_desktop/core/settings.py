@@ -20,11 +20,13 @@ from types import MappingProxyType
 from recipro_desktop.core.errors import ValidationError
 from recipro_desktop.core.validation import clean_text
 
-SettingValue = int | bool | str | tuple[str, ...] | None
+SettingValue = int | bool | str | tuple[str, ...] | Mapping[str, object] | None
 """What a setting can hold: the Python value :func:`coerce` returns for its :class:`SettingKind`."""
 
 PROMPT_MAX = 500
 PROMPTS_MAX = 50
+STATE_MAX_CHARS = 4_000_000
+"""A STATE value is rewritten whole on every change: past this size something is wrong (it is pruned far earlier)."""
 
 
 class SettingKind(enum.StrEnum):
@@ -34,6 +36,7 @@ class SettingKind(enum.StrEnum):
     TIME = "time"  # "HH:MM" wall-clock time, 24-hour
     CHOICE = "choice"  # one of ``choices``
     TEXT_LIST = "text_list"  # a tuple of one-line texts
+    STATE = "state"  # a JSON object the app keeps for itself (``internal``); its owner validates the inside
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +50,9 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
+    internal: bool = False
+    """Kept by the app itself (bookkeeping such as the reminders' done/snooze state): settings pages and
+    command-line listings leave it out."""
 
 
 DEFAULT_GRATITUDE_PROMPTS: tuple[str, ...] = (
@@ -153,8 +159,8 @@ _SPECS: tuple[SettingSpec, ...] = (
         key="notification_privacy",
         kind=SettingKind.CHOICE,
         default="counts",
-        choices=("counts", "full"),
-        description="What notifications show: only counts (private), or names and titles.",
+        choices=("counts", "full", "names"),
+        description="What notifications show: only counts (private), full titles, or counts with first names.",
     ),
     SettingSpec(
         key="backup_keep",
@@ -181,6 +187,13 @@ _SPECS: tuple[SettingSpec, ...] = (
         kind=SettingKind.TEXT_LIST,
         default=DEFAULT_REFLECTION_PROMPTS,
         description="Questions for reflection entries, one at a time.",
+    ),
+    SettingSpec(
+        key="reminder_state",
+        kind=SettingKind.STATE,
+        default=MappingProxyType({}),
+        internal=True,
+        description="Which reminders were done, snoozed or already notified (kept by the reminder scheduler).",
     ),
 )
 
@@ -262,6 +275,8 @@ def coerce(key: str, value: object) -> SettingValue:
         if isinstance(value, str) and value.strip().casefold() in s.choices:
             return value.strip().casefold()
         raise ValidationError(key, "Choose one of: " + ", ".join(s.choices) + ".")
+    if s.kind is SettingKind.STATE:
+        return _state(key, value)
     # TEXT_LIST
     items: list[object]
     if isinstance(value, str):
@@ -285,9 +300,30 @@ def coerce(key: str, value: object) -> SettingValue:
     return tuple(out)
 
 
+def _state(key: str, value: object) -> dict[str, object]:
+    """A JSON object (or its text), returned as a fresh plain ``dict`` so no caller shares a mutable value."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValidationError(key, "Use a JSON object.") from None
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValidationError(key, "Use a JSON object.")
+    try:
+        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ValidationError(key, "Use a JSON object of texts, numbers, lists and objects.") from None
+    if len(text) > STATE_MAX_CHARS:
+        raise ValidationError(key, "This value is too large to store.")
+    decoded: dict[str, object] = json.loads(text)
+    return decoded
+
+
 def to_json(key: str, value: object) -> str:
     """``value`` coerced for ``key`` and encoded for storage."""
     coerced = coerce(key, value)
+    if isinstance(coerced, Mapping):
+        return json.dumps(dict(coerced), ensure_ascii=False)
     return json.dumps(list(coerced) if isinstance(coerced, tuple) else coerced, ensure_ascii=False)
 
 
