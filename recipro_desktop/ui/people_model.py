@@ -17,13 +17,14 @@ touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -43,6 +44,18 @@ from recipro_desktop.ui.person_text import due_phrase, human_date, join_list, ro
 from recipro_desktop.ui.warmth_meter import warmth_words
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_SORT = Qt.ItemDataRole.UserRole.value + 1
+_ID = Qt.ItemDataRole.UserRole.value + 2
+_ROW = Qt.ItemDataRole.UserRole.value + 3
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _FONT, _FOREGROUND, _SORT, _ID, _ROW})
+_CENTER = Qt.AlignmentFlag.AlignCenter.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +133,13 @@ class PeopleTableModel(QAbstractTableModel):
         self._entries: list[PeopleEntry] = []
         self._positions: dict[UUID, int] = {}
         self._tags: tuple[str, ...] = ()
+        self._archived = 0
+        self._generation = 0
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._warning = QColor()
+        self._disabled = QColor()
+        self._colors_for: int | None = None
         self._sort_column = self.NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -133,6 +153,8 @@ class PeopleTableModel(QAbstractTableModel):
         self._tags = snapshot.tags
         self._entries = self._sorted(self._entries, self._sort_column, self._sort_order)
         self._reindex()
+        self._archived = sum(1 for e in self._entries if e.row.archived)
+        self._generation += 1
         self.endResetModel()
 
     def set_rows(self, rows: Sequence[PersonRow]) -> None:
@@ -154,6 +176,15 @@ class PeopleTableModel(QAbstractTableModel):
     def entry(self, row: int) -> PeopleEntry:
         return self._entries[row]
 
+    def entries(self) -> list[PeopleEntry]:
+        """The rows in model order (the list itself: do not modify; it is replaced on reset and sort)."""
+        return self._entries
+
+    @property
+    def generation(self) -> int:
+        """Goes up whenever the rows or their order change, so a proxy knows its per-row cache is stale."""
+        return self._generation
+
     def person_row(self, row: int) -> PersonRow:
         return self._entries[row].row
 
@@ -162,12 +193,10 @@ class PeopleTableModel(QAbstractTableModel):
         return self._positions.get(person_id)
 
     def total(self, *, include_archived: bool) -> int:
-        if include_archived:
-            return len(self._entries)
-        return sum(1 for e in self._entries if not e.row.archived)
+        return len(self._entries) if include_archived else len(self._entries) - self._archived
 
     def archived_count(self) -> int:
-        return sum(1 for e in self._entries if e.row.archived)
+        return self._archived
 
     # --- Qt model API -----------------------------------------------------------------------------------
 
@@ -194,35 +223,39 @@ class PeopleTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._entries):
+        # Called thousands of times per repaint: roles are compared as plain ints (comparing with Qt's enum
+        # members is much slower in PySide6), and roles this model never answers are refused first.
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        entry = self._entries[index.row()]
+        n = index.row()
+        if n >= len(self._entries):
+            return None
+        entry = self._entries[n]
         row = entry.row
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == self.SORT_ROLE:
+        if role == _SORT:
             return self._sort_value(entry, column)
-        if role == self.ID_ROLE:
+        if role == _ID:
             return row.id
-        if role == self.ROW_ROLE:
+        if role == _ROW:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _FOREGROUND:
+            return self._foreground(row, column)
+        if role == _FONT:
+            return self._italic if row.archived else None
+        if role == _ALIGNMENT:
+            return _CENTER if column == self.WARMTH else None
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             if column == self.BALANCE:
                 return row.balance.words
             if column == self.WARMTH:
                 return warmth_words(row.warmth)
             return self._display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WARMTH:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.FontRole and row.archived:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, column)
         return None
 
     def _display(self, row: PersonRow, column: int) -> str | None:
@@ -282,11 +315,16 @@ class PeopleTableModel(QAbstractTableModel):
 
     def _foreground(self, row: PersonRow, column: int) -> QColor | None:
         palette = QApplication.palette()
+        key = palette.cacheKey()
+        if key != self._colors_for:  # the scheme changed (light/dark): take the colours again
+            self._colors_for = key
+            self._disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            self._warning = QColor(theme.colors(theme.palette_is_dark(palette)).warning)
         if row.archived:
-            return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            return self._disabled
         due = row.keep_in_touch_due
         if column == self.LAST_INTERACTION and due is not None and due < self._today:
-            return QColor(theme.colors(theme.palette_is_dark(palette)).warning)
+            return self._warning
         return None
 
     # --- sorting ----------------------------------------------------------------------------------------
@@ -301,6 +339,7 @@ class PeopleTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_ids = [e.row.id for e in self._entries]
         self._entries = self._sorted(self._entries, column, order)
+        self._generation += 1
         self._reindex()
         persistent = self.persistentIndexList()
         moved = [self.index(self._positions[old_ids[p.row()]], p.column()) for p in persistent]
@@ -321,6 +360,10 @@ class PeopleFilterProxy(QSortFilterProxyModel):
 
     Every word typed must occur somewhere in the row's folded haystack (so "ana acme" finds Ana at Acme,
     and "lukasz" finds Łukasz). Archived people are hidden unless :meth:`set_show_archived` is on.
+
+    Speed: Qt calls :meth:`filterAcceptsRow` once per source row on every change, so that call must be trivial.
+    The matching rows are computed in one Python pass when the filter (or the source's rows or order, see
+    :attr:`PeopleTableModel.generation`) changes, as a set of row numbers; the call is then a set lookup.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -328,12 +371,21 @@ class PeopleFilterProxy(QSortFilterProxyModel):
         self._words: tuple[str, ...] = ()
         self._tag: str | None = None
         self._show_archived = False
+        self._model: PeopleTableModel | None = None
+        self._generation = -1
+        self._accepted: frozenset[int] = frozenset()
         self.setDynamicSortFilter(False)
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        if not isinstance(model, PeopleTableModel):
+            raise TypeError("PeopleFilterProxy filters a PeopleTableModel")
+        self._model = model
+        self._generation = -1
+        super().setSourceModel(model)
+
     def people_model(self) -> PeopleTableModel:
-        model = self.sourceModel()
-        assert isinstance(model, PeopleTableModel)
-        return model
+        assert self._model is not None
+        return self._model
 
     @property
     def filter_text(self) -> str:
@@ -369,19 +421,44 @@ class PeopleFilterProxy(QSortFilterProxyModel):
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateFilter() is deprecated there
             self.beginFilterChange()
             apply()
+            self._generation = -1
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:  # pragma: no cover - older PySide6
             apply()
+            self._generation = -1
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        entry = self.people_model().entry(source_row)
+    def matches(self, entry: PeopleEntry) -> bool:
+        """Whether ``entry`` passes the current words, tag and archived setting."""
         if entry.row.archived and not self._show_archived:
             return False
         if self._tag is not None and self._tag not in entry.tag_keys:
             return False
         haystack = entry.haystack
         return all(word in haystack for word in self._words)
+
+    def _refresh_accepted(self) -> None:
+        """One pass over the rows (plain ``str in str`` on the precomputed haystacks: ~1 ms per 10,000)."""
+        model = self.people_model()
+        entries = model.entries()
+        rows: Iterable[int] = range(len(entries))
+        for word in self._words:
+            rows = [n for n in rows if word in entries[n].haystack]
+        if not self._show_archived:
+            rows = [n for n in rows if not entries[n].row.archived]
+        if self._tag is not None:
+            tag = self._tag
+            rows = [n for n in rows if tag in entries[n].tag_keys]
+        self._accepted = frozenset(rows)
+        self._generation = model.generation
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self._model
+        if model is None:
+            return False
+        if model.generation != self._generation:
+            self._refresh_accepted()
+        return source_row in self._accepted
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the source model (fast for 10,000 rows); this proxy keeps its order."""

@@ -103,11 +103,13 @@ class PeopleView(QWidget):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.refresh)
+        self._actions_timer = QTimer(self)
+        self._actions_timer.setSingleShot(True)
+        self._actions_timer.setInterval(0)
+        self._actions_timer.timeout.connect(self._update_actions)
         client.journal_changed.connect(self._journal_changed)
-        self.proxy.rowsInserted.connect(self._update_footer)
-        self.proxy.rowsRemoved.connect(self._update_footer)
-        self.proxy.modelReset.connect(self._update_footer)
-        self.proxy.layoutChanged.connect(self._update_footer)
+        # The footer is updated after each load and filter change, never per rowsInserted/rowsRemoved: a filter
+        # change on 10,000 rows can emit thousands of those (one per contiguous range).
         self._update_actions()
         self._update_footer()
 
@@ -141,7 +143,9 @@ class PeopleView(QWidget):
         table.setObjectName("peopleTable")
         table.setAccessibleName("People")
         table.setModel(self.proxy)
-        table.setItemDelegate(PeopleDelegate(table))
+        delegate = PeopleDelegate(table)  # only where it draws: other cells keep Qt's own (faster) painting
+        table.setItemDelegateForColumn(PeopleTableModel.BALANCE, delegate)
+        table.setItemDelegateForColumn(PeopleTableModel.WARMTH, delegate)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -439,9 +443,11 @@ class PeopleView(QWidget):
                 selection_model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
                 self.table.scrollTo(index)
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
+        self._update_actions()
 
     def _selection_changed(self, *_args: object) -> None:
-        self._update_actions()
+        # A filter change on 10,000 rows can change the selection in thousands of steps: update once, later.
+        self._actions_timer.start()
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()

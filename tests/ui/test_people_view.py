@@ -21,7 +21,6 @@ from pytestqt.qtbot import QtBot
 from recipro_desktop.core.models import Act, ActKind, Channel, Direction, Interaction, Person
 from recipro_desktop.ui.people_model import PeopleTableModel
 from recipro_desktop.ui.people_view import PeopleView
-from recipro_desktop.ui.person_dialog import PersonDialog
 from tests.ui import journal_fixtures
 from tests.ui.conftest import ModalGuard
 from tests.ui.journal_fixtures import TODAY, JournalEnv
@@ -180,7 +179,7 @@ def test_create_a_person_with_the_dialog(qtbot: QtBot, journal_env: JournalEnv) 
     stored = journal_env.service.get_person(saved.args[0].id)
     assert (stored.display_name, stored.organisation, stored.tags) == ("Zoe Adams", "Acme", ("design", "Lisbon"))
     assert stored.emails == ("zoe@example.org",) and stored.cadence_days == 30
-    assert not view.findChildren(PersonDialog), "the dialog closed itself once the person was stored"
+    assert not dialog.isVisible(), "the dialog closed itself once the person was stored"
     assert shown_names(view) == ["Zoe Adams"]
     assert view.selected_ids() == [stored.id], "the new person is selected"
     assert view.count_label.text() == "1 person"
