@@ -365,3 +365,29 @@ def test_archive_from_the_page(qtbot: QtBot, journal_env: JournalEnv, archived: 
     settle(qtbot, journal_env)
     assert s.get_person(ana.id).archived is not archived
     qtbot.waitUntil(lambda: page.header.name_label.text().endswith("(archived)") is not archived, timeout=TIMEOUT)
+
+
+def test_i_helped_with_more_details_uses_the_act_dialog_and_marks_the_need_met(
+    qtbot: QtBot, journal_env: JournalEnv
+) -> None:
+    s = journal_env.service
+    ana = s.add_person(Person(display_name="Ana Souza"))
+    need = s.add_need(Need(person_id=ana.id, text="Feedback on her portfolio", heard_on=TODAY))
+    page = make_page(qtbot, journal_env, ana.id)
+    tab = page.needs_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
+    tab.table.setFocus()
+    QTest.keyClick(tab.table, Qt.Key.Key_I)
+    qtbot.keyClicks(tab.helped_edit, "Reviewed her portfolio")
+    qtbot.mouseClick(tab.helped_more, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "New act"
+    assert dialog.ui.summaryEdit.text() == "Reviewed her portfolio"
+    qtbot.waitUntil(lambda: dialog.ui.meetsNeedCombo.current_id() == need.id, timeout=TIMEOUT)
+    with qtbot.waitSignal(dialog.item_saved, timeout=TIMEOUT):
+        dialog.accept()  # Save
+    settle(qtbot, journal_env)
+    (act,) = s.acts_for(ana.id)
+    assert (act.summary, act.direction, act.meets_need_id) == ("Reviewed her portfolio", Direction.GIVEN, need.id)
+    stored = s.get_need(need.id)
+    assert (stored.status, stored.met_by_act_id) == (NeedStatus.MET, act.id)
