@@ -20,9 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from uuid import UUID
-
-from sqlalchemy import select
 
 from recipro_desktop.core.clock import Clock
 from recipro_desktop.core.errors import NotFoundError
@@ -42,9 +39,7 @@ from recipro_desktop.core.reminders import (
 )
 from recipro_desktop.core.text import strip_invisible
 from recipro_desktop.services.journal import JournalService
-from recipro_desktop.storage import repositories
-from recipro_desktop.storage.repositories import ACT, COMMITMENT, NEED, PERSON, Repository
-from recipro_desktop.storage.tables import PersonRow as PersonTable
+from recipro_desktop.storage.repositories import PERSON, Repository
 
 log = logging.getLogger(__name__)
 
@@ -76,33 +71,24 @@ def local_now(clock: Clock, tz: tzinfo | None = None) -> datetime:
 
 
 def gather_inputs(service: JournalService, now: datetime) -> ReminderInputs:
-    """Snapshots of everything a rule can look at, in a handful of queries (no query per person).
+    """Snapshots of everything a rule can look at, through the service's list queries (no query per person).
 
-    People who are not archived, with the day of the last thing logged with them; received acts not yet
-    thanked (up to today); open promises; open or in-progress listening notes; reminders not done.
+    People who are not archived, with the day of the last thing logged with them (``list_people`` derives it);
+    received acts not yet thanked; open promises; open or in-progress listening notes; reminders not done.
     """
-    today = now.date()
+    rows = service.list_people()
+    last_contact = {r.id: r.last_interaction for r in rows if r.last_interaction is not None}
     with service.database.session() as session:
-        repo = Repository(session, now)  # read-only: ``now`` stamps nothing
-        conn = repo.conn
-        ids = list(session.scalars(select(PersonTable.id).where(PersonTable.archived.is_(False))))
-        people = repo.get_many(PERSON, ids)
-        last_contact: dict[UUID, date] = {}
-        for person_id, act in repositories.activity(conn).items():
-            days = [a.on for a in act.acts] + act.interactions + act.entries
-            if days:
-                last_contact[person_id] = max(days)
-        acts = repo.get_many(ACT, repositories.thanks_owed_ids(conn, on_or_before=today))
-        commitments = repo.get_many(COMMITMENT, repositories.open_commitment_ids(conn))
-        needs = repo.get_many(NEED, repositories.open_need_ids(conn))
-    reminders = service.list_reminders()
+        # The list rows lack ``created_at`` (the keep-in-touch clock of someone never contacted) and the birth
+        # year: one batched read of the people themselves.
+        people = Repository(session, now).get_many(PERSON, [r.id for r in rows])
     return ReminderInputs.from_models(
         people=people,
         last_contact=last_contact,
-        acts=acts,
-        commitments=commitments,
-        needs=needs,
-        reminders=reminders,
+        acts=service.thanks_owed(older_than_days=0),
+        commitments=service.open_commitments(),
+        needs=service.open_needs(),
+        reminders=service.list_reminders(),
     )
 
 

@@ -1,0 +1,248 @@
+"""Recipro in the system tray: a badge with what is due, and a menu to act on it without opening the window.
+
+As in Vorta's tray, the context menu is **rebuilt every time it is about to show** (``aboutToShow``), from the
+nudges the :class:`~recipro_desktop.ui.reminder_scheduler.ReminderScheduler` last found, so it is never stale
+and costs nothing while closed. The icon is ``tray-idle`` with nothing due and ``tray-pending`` with a count
+badge painted on it otherwise; the tooltip holds counts only (it is visible to anyone glancing at the screen,
+RELIABILITY G10). The menu, opened by the user, lists today's nudges by title (like the window does).
+
+Wiring: :meth:`TrayIcon.attach` connects a scheduler (nudges, pause state, notifications and the Done / Snooze /
+Pause actions); the window listens to :attr:`open_requested`, :attr:`quick_add_requested`,
+:attr:`item_requested` and :attr:`quit_requested`.
+
+Signals:
+    open_requested(): show and raise the main window (on Today).
+    quick_add_requested(): open Quick add.
+    quit_requested(): quit the app (the window's close button only hides it while the tray exists).
+    item_requested(object, object): open an item (``ItemKind``, id).
+    done_requested(object), snooze_requested(object, object), pause_requested(object), resume_requested():
+        what the user chose for a nudge (``Nudge``; ``timedelta``) or for notifications (``timedelta`` or the
+        string ``"tomorrow"``). :meth:`attach` routes them to the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from recipro_desktop import APP_NAME
+from recipro_desktop.core.reminders import Nudge, NudgeRule
+from recipro_desktop.core.text import strip_invisible
+from recipro_desktop.services.reminders import RULE_LABELS, SNOOZE_DAY, SNOOZE_WEEK
+from recipro_desktop.ui.icons import icon
+from recipro_desktop.ui.journal_client import JournalClient
+from recipro_desktop.ui.notifier import Notifier
+from recipro_desktop.ui.reminder_scheduler import ReminderScheduler
+
+log = logging.getLogger(__name__)
+
+MENU_NUDGES = 8
+"""At most this many nudges in the menu; the rest are one "Show all" away."""
+
+MENU_TITLE_MAX = 60
+BADGE_COLOR = QColor("#e5484d")  # the accent of tray-pending.svg's dot
+ICON_SIZES = (16, 22, 24, 32, 48, 64)
+
+_RULE_ICONS: dict[NudgeRule, str] = {
+    NudgeRule.THANKS_OWED: "item-act-received",
+    NudgeRule.PROMISE_DUE_MINE: "item-promise",
+    NudgeRule.PROMISE_DUE_THEIRS: "item-promise",
+    NudgeRule.KEEP_IN_TOUCH: "item-interaction",
+    NudgeRule.NEED_FOLLOW_UP: "item-need",
+    NudgeRule.BIRTHDAY: "act-gift",
+    NudgeRule.USER_REMINDER: "item-reminder",
+}
+
+
+def badge_text(count: int) -> str:
+    return str(count) if count < 10 else "9+"
+
+
+def badge_icon(count: int) -> QIcon:
+    """``tray-idle`` for nothing due; ``tray-pending`` with ``count`` painted in a red badge otherwise."""
+    if count <= 0:
+        return icon("tray-idle")
+    base = icon("tray-pending")
+    out = QIcon()
+    text = badge_text(count)
+    for size in ICON_SIZES:
+        pixmap = base.pixmap(size, size)
+        pixmap.setDevicePixelRatio(1.0)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        diameter = size * (0.62 if len(text) > 1 else 0.56)
+        rect = QRectF(size - diameter, 0, diameter, diameter)
+        painter.setPen(QColor("white"))
+        painter.setBrush(BADGE_COLOR)
+        painter.drawEllipse(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(6, int(diameter * (0.62 if len(text) == 1 else 0.5))))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
+
+
+def tooltip_text(count: int, paused_until: datetime | None = None, *, locked: bool = False) -> str:
+    """Counts only: the tooltip shows to anyone glancing at the screen."""
+    if locked:
+        status = "journal locked"
+    elif count == 0:
+        status = "nothing due"
+    else:
+        status = f"{count} thing{'' if count == 1 else 's'} due"
+    text = f"{APP_NAME} — {status}"
+    if paused_until is not None:
+        text += f"\nNotifications paused until {paused_until:%H:%M}"
+    return text
+
+
+def menu_title(nudge: Nudge) -> str:
+    """One menu line: the rule's label and the title, invisible controls removed, ``&`` kept literal."""
+    title = strip_invisible(nudge.title)
+    if len(title) > MENU_TITLE_MAX:
+        title = title[: MENU_TITLE_MAX - 1].rstrip() + "…"
+    label = RULE_LABELS[nudge.rule]
+    line = title if nudge.rule is NudgeRule.USER_REMINDER else f"{label}: {title}"
+    return line.replace("&", "&&")
+
+
+class TrayIcon(QSystemTrayIcon):
+    """The tray icon, its badge and tooltip, and its menu (rebuilt when opened).
+
+    Args:
+        client: the journal client (kept for actions that need the journal; the menu itself never queries).
+        parent: the Qt parent (the application or the controller).
+
+    Signals: see the module docstring.
+    """
+
+    open_requested = Signal()
+    quick_add_requested = Signal()
+    quit_requested = Signal()
+    item_requested = Signal(object, object)
+    done_requested = Signal(object)
+    snooze_requested = Signal(object, object)
+    pause_requested = Signal(object)
+    resume_requested = Signal()
+
+    def __init__(self, client: JournalClient | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._nudges: tuple[Nudge, ...] = ()
+        self._paused_until: datetime | None = None
+        self._locked = False
+        self._scheduler: ReminderScheduler | None = None
+        self._menu = QMenu()
+        self._menu.setAccessibleName(f"{APP_NAME} menu")
+        self._menu.aboutToShow.connect(self.rebuild_menu)
+        self.setContextMenu(self._menu)
+        self.activated.connect(self._on_activated)
+        self.notifier = Notifier(self, self)
+        self.notifier.item_requested.connect(self.item_requested)
+        self.notifier.open_requested.connect(self.open_requested)
+        self._refresh_icon()
+        self.rebuild_menu()
+
+    # --- state -------------------------------------------------------------------------------------------
+
+    @property
+    def menu(self) -> QMenu:
+        return self._menu
+
+    @property
+    def nudges(self) -> list[Nudge]:
+        return list(self._nudges)
+
+    def set_nudges(self, nudges: Sequence[Nudge]) -> None:
+        self._nudges = tuple(nudges)
+        self._refresh_icon()
+
+    def set_paused(self, until: datetime | None) -> None:
+        self._paused_until = until
+        self._refresh_icon()
+
+    def set_locked(self, locked: bool) -> None:
+        """While locked the menu lists no nudges and offers no action on them (nothing can be stored)."""
+        self._locked = locked
+        self._refresh_icon()
+
+    def attach(self, scheduler: ReminderScheduler) -> None:
+        """Follow ``scheduler`` (nudges, pause, notifications) and send the user's choices to it."""
+        scheduler.nudges_changed.connect(self.set_nudges)
+        scheduler.paused_changed.connect(self.set_paused)
+        scheduler.notify.connect(self.notifier.show)
+        self.done_requested.connect(scheduler.mark_done)
+        self.snooze_requested.connect(scheduler.snooze)
+        self.pause_requested.connect(
+            lambda what: scheduler.pause_until_tomorrow() if what == "tomorrow" else scheduler.pause_for(what)
+        )
+        self.resume_requested.connect(scheduler.resume)
+        self._scheduler = scheduler
+        self.set_nudges(scheduler.nudges)
+        self.set_paused(scheduler.paused_until)
+
+    def _refresh_icon(self) -> None:
+        count = 0 if self._locked else len(self._nudges)
+        self.setIcon(badge_icon(count))
+        self.setToolTip(tooltip_text(count, self._paused_until, locked=self._locked))
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_requested.emit()
+
+    # --- the menu ----------------------------------------------------------------------------------------
+
+    def rebuild_menu(self) -> None:
+        """Fill the menu from the current nudges (connected to ``aboutToShow``)."""
+        menu = self._menu
+        for action in menu.actions():
+            submenu = action.menu()
+            if submenu is not None:
+                submenu.deleteLater()
+        menu.clear()
+        self._add(menu, f"Open {APP_NAME}", self.open_requested.emit, icon_name="app")
+        self._add(menu, "Quick add…", self.quick_add_requested.emit, icon_name="nav-add")
+        menu.addSeparator()
+        self._add_nudges(menu)
+        menu.addSeparator()
+        pause = menu.addMenu("Pause reminders")
+        pause.setEnabled(not self._locked)
+        self._add(pause, "For 1 hour", lambda: self.pause_requested.emit(timedelta(hours=1)))
+        self._add(pause, "Until tomorrow", lambda: self.pause_requested.emit("tomorrow"))
+        pause.addSeparator()
+        resume = self._add(pause, "Resume", self.resume_requested.emit)
+        resume.setEnabled(self._paused_until is not None)
+        if self._paused_until is not None:
+            pause.setTitle(f"Reminders paused until {self._paused_until:%H:%M}")
+        menu.addSeparator()
+        self._add(menu, f"Quit {APP_NAME}", self.quit_requested.emit)
+
+    def _add_nudges(self, menu: QMenu) -> None:
+        if self._locked:
+            menu.addAction("Journal locked").setEnabled(False)
+            return
+        count = len(self._nudges)
+        header = menu.addAction("Nothing due — all caught up" if count == 0 else f"Due now ({count})")
+        header.setEnabled(False)
+        for nudge in self._nudges[:MENU_NUDGES]:
+            sub = menu.addMenu(icon(_RULE_ICONS[nudge.rule]), menu_title(nudge))
+            self._add(sub, "Open", lambda n=nudge: self.item_requested.emit(n.item_kind, n.item_id))
+            self._add(sub, "Done", lambda n=nudge: self.done_requested.emit(n))
+            self._add(sub, "Snooze 1 day", lambda n=nudge: self.snooze_requested.emit(n, SNOOZE_DAY))
+            self._add(sub, "Snooze 1 week", lambda n=nudge: self.snooze_requested.emit(n, SNOOZE_WEEK))
+        if count > MENU_NUDGES:
+            self._add(menu, f"Show all ({count - MENU_NUDGES} more)…", self.open_requested.emit)
+
+    @staticmethod
+    def _add(menu: QMenu, text: str, slot: object, *, icon_name: str | None = None) -> QAction:
+        action = menu.addAction(icon(icon_name), text) if icon_name else menu.addAction(text)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        return action
