@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListView,
     QMenu,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -116,14 +117,29 @@ class TimelineView(QWidget):
         layout.addWidget(self.error_bar)
 
         self.model = TimelineModel(client, self, clock=clock)
-        self.list = QListView(self)
+        # A one-column table rather than a QListView: QListView lays out *every* row again after each insert
+        # (calling the Python model's rowCount() for each), so appending page 100 would stall the loop for
+        # tens of milliseconds; a table's fixed-height header sections cost nothing per row.
+        self.list = QTableView(self)
         self.list.setObjectName("timelineList")
         self.list.setAccessibleName("Timeline")
         self.list.setModel(self.model)
         self.delegate = TimelineDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
-        self.list.setUniformItemSizes(True)
+        self.list.horizontalHeader().hide()
+        self.list.horizontalHeader().setStretchLastSection(True)
+        rows = self.list.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.delegate.row_height(self.list.font()))
+        self.list.setShowGrid(False)
+        self.list.setWordWrap(False)
+        self.list.setCornerButtonEnabled(False)
+        self.list.setTabKeyNavigation(False)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setMouseTracking(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
@@ -275,3 +276,13 @@ def test_needs_board_says_when_your_own_skills_match(service: JournalService) ->
     assert cards[python.id].mine == ("Python",)
     assert cards[other.id].mine == ()
     assert boards.my_matches(python, ["grant writing", "python"]) == ("python",)
+
+
+def test_names_for_resolves_only_the_ids_asked(service: JournalService) -> None:
+    ana = person(service, "Ana Souza")
+    ben = person(service, "Ben Ito")
+    person(service, "Chloé Martin")
+    service.archive_person(ben.id)
+    missing = uuid4()
+    assert boards.names_for(service, [ben.id, ana.id, ana.id, missing]) == {ana.id: "Ana Souza", ben.id: "Ben Ito"}
+    assert boards.names_for(service, []) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -243,3 +244,13 @@ def test_today_is_the_injected_clock(qtbot: QtBot, journal_env: JournalEnv) -> N
     model = TimelineModel(journal_env.client, None, clock=journal_env.clock)
     qtbot.waitUntil(lambda: model.exhausted, timeout=10_000)
     assert model.today == datetime(2026, 3, 10, tzinfo=UTC).date()
+
+
+def test_fetched_rows_are_invisible_to_the_cycle_collector(qtbot: QtBot, demo_env: JournalEnv) -> None:
+    """Held rows are packed tuples of atomic values: a full collection (which holds the GIL, on whatever thread
+    allocates) must not get slower with every page scrolled through (measured: 200 ms at 20,000 items before)."""
+    model = TimelineModel(demo_env.client, None, clock=demo_env.clock)
+    fetch_all(qtbot, model)
+    gc.collect()
+    assert model.rowCount() > 600
+    assert not any(gc.is_tracked(model._rows[n]) for n in range(model.rowCount()))
