@@ -24,7 +24,10 @@ from recipro_desktop.core.reminders import Nudge, NudgeRule
 from recipro_desktop.services import reminders as svc
 from recipro_desktop.ui.reminder_scheduler import MAX_TIMER_MS, ReminderScheduler
 from tests.conftest import CANARY
-from tests.ui.journal_fixtures import NOW, JournalEnv, journal_env  # noqa: F401  (pytest fixture)
+from tests.ui import journal_fixtures
+from tests.ui.journal_fixtures import NOW, JournalEnv
+
+journal_env = journal_fixtures.journal_env  # the shared fixture, found by pytest under this name
 
 
 class FakeMonotonic:
@@ -79,7 +82,7 @@ def make(qtbot: QtBot, env: JournalEnv, monkeypatch: pytest.MonkeyPatch) -> Harn
 
 
 @pytest.fixture
-def harness(qtbot: QtBot, journal_env: JournalEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:  # noqa: F811
+def harness(qtbot: QtBot, journal_env: JournalEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
     journal_env.service.set_setting("digest", "off")
     h = make(qtbot, journal_env, monkeypatch)
     yield h
