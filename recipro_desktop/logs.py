@@ -32,7 +32,15 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _installed: list[logging.Handler] = []  # the handlers configure() added, replaced on the next call
 
 
+class SafeText(str):
+    """Text we produced that is known to be private-safe (e.g. a redacted traceback): logged as it is."""
+
+    __slots__ = ()
+
+
 def _placeholder(value: Any) -> Any:
+    if isinstance(value, SafeText):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         ident = getattr(value, "id", None)
         suffix = f" {str(ident)[:8]}" if isinstance(ident, UUID) else ""
@@ -60,14 +68,14 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def redacted_traceback(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None) -> str:
+def redacted_traceback(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None) -> SafeText:
     """A traceback with frame locations only, and the message only for private-safe journal errors."""
     lines = ["Traceback (most recent call last):"]
     for frame in traceback.extract_tb(tb):
         lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
     message = str(exc) if isinstance(exc, JournalError) else "(message withheld: it may contain private text)"
     lines.append(f"{exc_type.__module__}.{exc_type.__qualname__}: {message}")
-    return "\n".join(lines)
+    return SafeText("\n".join(lines))
 
 
 class _PrivateRotatingFileHandler(RotatingFileHandler):

@@ -89,3 +89,15 @@ def test_g2_uncaught_exception_hook_prints_no_locals_or_message() -> None:
     assert CANARY not in result.stderr + result.stdout
     assert "builtins.RuntimeError" in result.stderr
     assert "in on_click" in result.stderr
+
+
+def test_g2_a_redacted_traceback_passed_as_a_log_argument_is_logged_in_full(log_file: Path) -> None:
+    try:
+        raise ValueError(CANARY)
+    except ValueError as exc:
+        text = logs.redacted_traceback(type(exc), exc, exc.__traceback__)
+    logging.getLogger("recipro_desktop.test").error("task failed:\n%s", text)
+    logged = log_file.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last):" in logged
+    assert "<str len=" not in logged
+    assert CANARY not in logged
