@@ -24,7 +24,10 @@ query per person.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar, cast
@@ -66,8 +69,7 @@ from recipro_desktop.storage.repositories import (
     Repository,
     Spec,
 )
-from recipro_desktop.storage.tables import PersonRow as PersonTable
-from recipro_desktop.storage.tables import SettingRow
+from recipro_desktop.storage.tables import SettingRow, uuid_from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +89,51 @@ BULK_OPTIMIZE_AT = 20_000
 """After a bulk load of at least this many items the FTS index is merged (faster search afterwards)."""
 
 
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TEXT_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _clean_text(value: str) -> str:
+    if value.isascii():
+        return value if _NEEDS_CLEANING.search(value) is None else validation.clean_text(value)
+    if _NEEDS_CLEANING.search(value) is None and unicodedata.is_normalized("NFC", value):
+        return value
+    return validation.clean_text(value)
+
+
+def _text_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text fields and the text-list fields of a model class (from its type annotations)."""
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        fields = dataclasses.fields(cls)
+        found = (
+            tuple(f.name for f in fields if f.type in ("str", str)),
+            tuple(f.name for f in fields if f.type in ("tuple[str, ...]",)),
+        )
+        _TEXT_FIELDS[cls] = found
+    return found
+
+
 def clean(obj: M) -> M:
     """``obj`` with every text (and list of texts) through :func:`clean_text`; duplicate tags dropped."""
+    texts, lists = _text_fields(type(obj))
     changes: dict[str, Any] = {}
-    for f in dataclasses.fields(cast(Any, obj)):
-        value = getattr(obj, f.name)
-        if isinstance(value, str) and not isinstance(value, UUID):
-            cleaned = validation.clean_text(value)
-            if cleaned is not value and cleaned != value:
-                changes[f.name] = cleaned
-        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            cleaned_list = tuple(validation.clean_text(v) for v in value)
-            if f.name == "tags":
-                cleaned_list = tuple(dict.fromkeys(cleaned_list))
-            if cleaned_list != value:
-                changes[f.name] = cleaned_list
+    for name in texts:
+        value = getattr(obj, name)
+        if not isinstance(value, str):
+            continue  # the validator names the field
+        cleaned = _clean_text(value)
+        if cleaned is not value:
+            changes[name] = cleaned
+    for name in lists:
+        values = getattr(obj, name)
+        if not isinstance(values, tuple) or not values or not all(isinstance(v, str) for v in values):
+            continue
+        cleaned_list = tuple(_clean_text(v) for v in values)
+        if name == "tags":
+            cleaned_list = tuple(dict.fromkeys(cleaned_list))
+        if cleaned_list != values:
+            changes[name] = cleaned_list
     return dataclasses.replace(cast(Any, obj), **changes) if changes else obj
 
 
@@ -175,7 +207,7 @@ class JournalService:
             repo = Repository(session, self._clock.now())
             if not repo.exists(PERSON, person_id):
                 raise NotFoundError(f"No person with id {person_id} in this journal.")
-            ids = repositories.item_ids_for_person(repo.conn, person_id, spec.kind)
+            ids = repositories.item_ids_for_person(repo.raw, person_id, spec.kind)
             return repo.get_many(spec, ids)
 
     # --- people -------------------------------------------------------------------------------------------
@@ -213,7 +245,7 @@ class JournalService:
         (accent- and case-insensitive), best match first."""
         with self._db.session() as session:
             repo = Repository(session, self._clock.now())
-            ids = fts.find_person_ids(repo.conn, text, limit=limit)
+            ids = fts.find_person_ids(repo.raw, text, limit=limit)
             return repo.get_many(PERSON, ids)
 
     def list_people(self, *, include_archived: bool = False) -> list[PersonRow]:
@@ -223,57 +255,59 @@ class JournalService:
         and 200,000 items is a fraction of a second of SQL plus the score arithmetic.
         """
         today = self._clock.today()
-        with self._db.session() as session:
-            conn = session.connection()
-            query = select(
-                PersonTable.id,
-                PersonTable.display_name,
-                PersonTable.given_name,
-                PersonTable.family_name,
-                PersonTable.organisation,
-                PersonTable.role,
-                PersonTable.location,
-                PersonTable.emails,
-                PersonTable.can_help_with,
-                PersonTable.cadence_days,
-                PersonTable.birthday_month,
-                PersonTable.birthday_day,
-                PersonTable.archived,
-                PersonTable.version,
+        with self._db.reading() as conn:
+            sql = (
+                "SELECT id, display_name, given_name, family_name, organisation, role, location, emails, "
+                "can_help_with, cadence_days, birthday_month, birthday_day, archived, version FROM people"
             )
-            if not include_archived:
-                query = query.where(PersonTable.archived.is_(False))
-            people = conn.execute(query).all()
+            people = conn.execute(sql if include_archived else sql + " WHERE archived = 0").fetchall()
             tags = repositories.all_person_tags(conn)
             needs = repositories.open_need_counts(conn)
             activity = repositories.activity(conn)
         empty = PersonActivity()
         rows = []
-        for p in people:
-            act = activity.get(p.id, empty)
+        loads = json.loads
+        for (
+            key,
+            name,
+            given,
+            family,
+            org,
+            role,
+            location,
+            emails,
+            skills,
+            cadence,
+            month,
+            day,
+            archived,
+            version,
+        ) in people:
+            person_id = uuid_from_bytes(key)
+            act = activity.get(person_id, empty)
             last, balance, warmth = _derived(act, today)
             rows.append(
                 PersonRow(
-                    id=p.id,
-                    display_name=p.display_name,
-                    given_name=p.given_name,
-                    family_name=p.family_name,
-                    organisation=p.organisation,
-                    role=p.role,
-                    location=p.location,
-                    emails=p.emails,
-                    tags=tags.get(p.id, ()),
-                    can_help_with=p.can_help_with,
-                    cadence_days=p.cadence_days,
-                    birthday_month=p.birthday_month,
-                    birthday_day=p.birthday_day,
-                    archived=p.archived,
-                    version=p.version,
+                    id=person_id,
+                    display_name=name,
+                    given_name=given,
+                    family_name=family,
+                    organisation=org,
+                    role=role,
+                    location=location,
+                    emails=tuple(loads(emails)),
+                    tags=tags.get(person_id, ()),
+                    can_help_with=tuple(loads(skills)),
+                    cadence_days=cadence,
+                    birthday_month=month,
+                    birthday_day=day,
+                    archived=bool(archived),
+                    version=version,
                     last_interaction=last,
-                    keep_in_touch_due=scores.keep_in_touch_due(last, p.cadence_days),
+                    keep_in_touch_due=scores.keep_in_touch_due(last, cadence),
                     balance=balance,
                     warmth=warmth,
-                    open_needs=needs.get(p.id, 0),
+                    open_needs=needs.get(person_id, 0),
                 )
             )
         rows.sort(key=lambda r: (r.display_name.casefold(), r.display_name, r.id))
@@ -285,8 +319,8 @@ class JournalService:
         with self._db.session() as session:
             repo = Repository(session, self._clock.now())
             person = repo.get(PERSON, person_id)
-            activity = repositories.activity(repo.conn, person_id).get(person_id, PersonActivity())
-            counts = repositories.counts_for_person(repo.conn, person_id)
+            activity = repositories.activity(repo.raw, person_id).get(person_id, PersonActivity())
+            counts = repositories.counts_for_person(repo.raw, person_id)
         last, balance, warmth = _derived(activity, today)
         return PersonSummary(
             person=person,
@@ -331,7 +365,7 @@ class JournalService:
         cutoff = self._clock.today() - timedelta(days=max(0, older_than_days))
         with self._db.session() as session:
             repo = Repository(session, self._clock.now())
-            return repo.get_many(ACT, repositories.thanks_owed_ids(repo.conn, on_or_before=cutoff))
+            return repo.get_many(ACT, repositories.thanks_owed_ids(repo.raw, on_or_before=cutoff))
 
     # --- needs --------------------------------------------------------------------------------------------
 
@@ -354,7 +388,7 @@ class JournalService:
         """Needs still open or being helped with, most recently heard first."""
         with self._db.session() as session:
             repo = Repository(session, self._clock.now())
-            return repo.get_many(NEED, repositories.open_need_ids(repo.conn))
+            return repo.get_many(NEED, repositories.open_need_ids(repo.raw))
 
     # --- commitments --------------------------------------------------------------------------------------
 
@@ -377,7 +411,7 @@ class JournalService:
         """Open promises, soonest due first; promises without a due date last."""
         with self._db.session() as session:
             repo = Repository(session, self._clock.now())
-            return repo.get_many(COMMITMENT, repositories.open_commitment_ids(repo.conn))
+            return repo.get_many(COMMITMENT, repositories.open_commitment_ids(repo.raw))
 
     # --- interactions, entries, reminders -----------------------------------------------------------------
 
@@ -464,7 +498,7 @@ class JournalService:
         total = sum(len(b) for b in batches)
         if not total:
             return
-        with self._db.session(write=True) as session:
+        with self._db.session(write=True, bulk=True) as session:
             repo = Repository(session, self._clock.now())
             repo.add_many([b for b in batches if b], import_batch_id=import_batch_id)
             if total >= BULK_OPTIMIZE_AT:
@@ -476,8 +510,8 @@ class JournalService:
     def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
         """Items and people matching every word typed (each word a prefix; accent- and case-insensitive),
         best first (bm25), each with a short snippet. FTS syntax in ``text`` is treated as plain text."""
-        with self._db.session() as session:
-            return fts.search(session.connection(), text, limit=limit)
+        with self._db.reading() as conn:
+            return fts.search(conn, text, limit=limit)
 
     def timeline(
         self,
@@ -487,13 +521,13 @@ class JournalService:
         limit: int = 200,
     ) -> TimelinePage:
         """One page of the timeline, newest first; pass ``page.next_cursor`` as ``after`` for the next."""
-        with self._db.session() as session:
-            return timeline.page(session.connection(), filt, after=after, limit=limit)
+        with self._db.reading() as conn:
+            return timeline.page(conn, filt, after=after, limit=limit)
 
     def stats(self) -> dict[str, int]:
         """Counts per entity: people, acts, needs, commitments, interactions, entries, reminders, tags."""
-        with self._db.session() as session:
-            return repositories.stats(session.connection())
+        with self._db.reading() as conn:
+            return repositories.stats(conn)
 
     def list_tags(self) -> list[Tag]:
         with self._db.session() as session:
@@ -572,9 +606,7 @@ def _derived(activity: PersonActivity, today: date) -> tuple[date | None, scores
     days.extend(activity.entries)
     past = [d for d in days if d <= today]
     last = max(past) if past else None
-    balance = scores.balance(
-        (scores.ActFlow(a.on, a.direction, a.weight, a.paid_forward) for a in activity.acts), today
-    )
+    balance = scores.balance(activity.acts, today)
     warmth = scores.warmth(
         acts=((a.on, a.weight) for a in activity.acts),
         interactions=activity.interactions,

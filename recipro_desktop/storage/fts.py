@@ -20,18 +20,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection
 
 from recipro_desktop.core.models import ItemKind, SearchHit
+from recipro_desktop.storage.tables import uuid_from_bytes
 
 log = logging.getLogger(__name__)
 
 SNIPPET_TOKENS = 12
 ELLIPSIS = "…"
 
-_KINDS = {k.value: k for k in ItemKind}
+KINDS_BY_CODE: dict[int, ItemKind] = {
+    0: ItemKind.PERSON,
+    1: ItemKind.ACT,
+    2: ItemKind.NEED,
+    3: ItemKind.COMMITMENT,
+    4: ItemKind.INTERACTION,
+    5: ItemKind.ENTRY,
+    6: ItemKind.REMINDER,
+}
+"""The stored ``item_index.kind`` codes. Stored in every journal: never renumber, only add."""
 
 
 def match_expression(text: str) -> str | None:
@@ -67,48 +78,88 @@ def delete(conn: Connection, rowids: Iterable[int], person_rowids: Iterable[int]
         conn.exec_driver_sql("DELETE FROM person_name_fts WHERE rowid = ?", people)
 
 
-def search(conn: Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
+RANK_WINDOW = 3000
+"""A query matching more items than this is ranked among its most recent ``RANK_WINDOW`` matches only.
+
+bm25 has to visit every match, so ranking a common word across 200,000 items costs tens of milliseconds
+per keystroke; the most recent 3,000 matches are what a search-as-you-type list can show anyway. Rowids
+grow with time (new and edited items get the next rowid; bulk loads are numbered in date order)."""
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if any(ch.isalnum() for ch in w)]
+
+
+def search(conn: Any, text: str, *, limit: int = 50) -> list[SearchHit]:
     """The best ``limit`` items matching every word of ``text`` (as prefixes), best first.
 
-    The FTS5 part runs alone in a subquery (``ORDER BY rank LIMIT``), so only the returned rows pay for a
+    ``conn`` is a DB-API connection in a transaction. A query of single letters only ("a", "j s") searches
+    people's names (every item would match a one-letter prefix; the People index answers it instantly). The
+    FTS5 part runs alone in a subquery (``ORDER BY rank LIMIT``), so only the returned rows pay for a
     snippet and the join to ``item_index``.
     """
+    words = _words(text)
     expression = match_expression(text)
     if expression is None or limit <= 0:
         return []
-    rows = conn.exec_driver_sql(
+    if all(len(w) == 1 for w in words):
+        return _people_hits(conn, expression, limit)
+    window = ""
+    params: tuple[Any, ...] = (expression, limit)
+    threshold = conn.execute(
+        "SELECT rowid FROM item_fts WHERE item_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (expression, RANK_WINDOW - 1),
+    ).fetchone()
+    if threshold is not None:
+        window = " AND rowid >= ?"
+        params = (expression, threshold[0], limit)
+    rows = conn.execute(
         "SELECT i.kind, i.item_id, i.title, f.snip, i.day, i.person_id "
         "FROM (SELECT rowid AS rid, rank AS r, "
         f"snippet(item_fts, -1, '', '', '{ELLIPSIS}', {SNIPPET_TOKENS}) AS snip "
-        "FROM item_fts WHERE item_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
+        f"FROM item_fts WHERE item_fts MATCH ?{window} ORDER BY rank LIMIT ?) AS f "
+        "JOIN item_index AS i ON i.id = f.rid ORDER BY f.r",
+        params,
+    ).fetchall()
+    return [_hit(row) for row in rows]
+
+
+def _hit(row: Sequence[Any]) -> SearchHit:
+    kind, item_id, title, snip, day, person_id = row
+    return SearchHit(
+        kind=KINDS_BY_CODE[kind],
+        id=uuid_from_bytes(item_id),
+        title=title,
+        snippet=snip or "",
+        on=date.fromordinal(day) if day is not None else None,
+        person_id=uuid_from_bytes(person_id) if person_id is not None else None,
+    )
+
+
+def _people_hits(conn: Any, expression: str, limit: int) -> list[SearchHit]:
+    rows = conn.execute(
+        "SELECT i.kind, i.item_id, i.title, f.snip, i.day, i.person_id "
+        "FROM (SELECT rowid AS rid, rank AS r, "
+        f"snippet(person_name_fts, 0, '', '', '{ELLIPSIS}', {SNIPPET_TOKENS}) AS snip "
+        "FROM person_name_fts WHERE person_name_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
         "JOIN item_index AS i ON i.id = f.rid ORDER BY f.r",
         (expression, limit),
-    ).all()
-    return [
-        SearchHit(
-            kind=_KINDS[kind],
-            id=UUID(bytes=item_id),
-            title=title,
-            snippet=snip or "",
-            on=date.fromisoformat(day) if day is not None else None,
-            person_id=UUID(bytes=person_id) if person_id is not None else None,
-        )
-        for kind, item_id, title, snip, day, person_id in rows
-    ]
+    ).fetchall()
+    return [_hit(row) for row in rows]
 
 
-def find_person_ids(conn: Connection, text: str, *, limit: int = 20) -> list[UUID]:
+def find_person_ids(conn: Any, text: str, *, limit: int = 20) -> list[UUID]:
     """People whose names start with every word of ``text`` (accent-insensitive), best match first."""
     expression = match_expression(text)
     if expression is None or limit <= 0:
         return []
-    rows = conn.exec_driver_sql(
+    rows = conn.execute(
         "SELECT i.item_id FROM (SELECT rowid AS rid, rank AS r FROM person_name_fts "
         "WHERE person_name_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
         "JOIN item_index AS i ON i.id = f.rid ORDER BY f.r",
         (expression, limit),
-    ).all()
-    return [UUID(bytes=item_id) for (item_id,) in rows]
+    ).fetchall()
+    return [uuid_from_bytes(item_id) for (item_id,) in rows]
 
 
 def optimize(conn: Connection) -> None:

@@ -14,15 +14,17 @@ bulk loads and list queries use Core/driver SQL with ``executemany`` (DESIGN §6
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Boolean, Connection, Date, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -47,6 +49,7 @@ from recipro_desktop.core.models import (
     Reminder,
     Tag,
 )
+from recipro_desktop.core.scores import ActFlow
 from recipro_desktop.storage import timeline
 from recipro_desktop.storage.tables import (
     ActRow,
@@ -58,7 +61,10 @@ from recipro_desktop.storage.tables import (
     NeedRow,
     PersonRow,
     ReminderRow,
+    StrTuple,
     TagRow,
+    UTCDateTime,
+    UUIDBlob,
     act_people,
     commitment_people,
     entry_people,
@@ -66,6 +72,7 @@ from recipro_desktop.storage.tables import (
     need_tags,
     person_tags,
     utc_text,
+    uuid_from_bytes,
 )
 from recipro_desktop.storage.timeline import IndexDoc
 
@@ -192,6 +199,11 @@ class Repository:
     @property
     def conn(self) -> Connection:
         return self.session.connection()
+
+    @property
+    def raw(self) -> Any:
+        """The session's DB-API connection (same transaction), for the derived queries below."""
+        return self.session.connection().connection.driver_connection
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -420,28 +432,22 @@ class Repository:
     def _write_links(self, spec: Spec[Any], objs: Sequence[Any], *, replace: bool) -> None:
         conn = self.conn
         if spec.people is not None:
+            table, owner = spec.people.name, spec.people_owner
             if replace:
-                conn.exec_driver_sql(
-                    f"DELETE FROM {spec.people.name} WHERE {spec.people_owner} = ?", [(o.id.bytes,) for o in objs]
-                )
-            rows = [
-                {spec.people_owner: o.id, "person_id": p, "position": n} for o in objs for n, p in enumerate(o.people)
-            ]
+                conn.exec_driver_sql(f"DELETE FROM {table} WHERE {owner} = ?", [(o.id.bytes,) for o in objs])
+            rows = sorted((o.id.bytes, p.bytes, n) for o in objs for n, p in enumerate(o.people))
             if rows:
-                conn.execute(insert(spec.people), rows)
+                conn.exec_driver_sql(f"INSERT INTO {table} ({owner}, person_id, position) VALUES (?, ?, ?)", rows)
         if spec.tags is not None:
+            table, owner = spec.tags.name, spec.tags_owner
             if replace:
-                conn.exec_driver_sql(
-                    f"DELETE FROM {spec.tags.name} WHERE {spec.tags_owner} = ?", [(o.id.bytes,) for o in objs]
-                )
+                conn.exec_driver_sql(f"DELETE FROM {table} WHERE {owner} = ?", [(o.id.bytes,) for o in objs])
             tag_ids = self.tag_ids({name for o in objs for name in o.tags})
-            rows = [
-                {spec.tags_owner: o.id, "tag_id": tag_ids[name], "position": n}
-                for o in objs
-                for n, name in enumerate(dict.fromkeys(o.tags))
-            ]
+            rows = sorted(
+                (o.id.bytes, tag_ids[name].bytes, n) for o in objs for n, name in enumerate(dict.fromkeys(o.tags))
+            )
             if rows:
-                conn.execute(insert(spec.tags), rows)
+                conn.exec_driver_sql(f"INSERT INTO {table} ({owner}, tag_id, position) VALUES (?, ?, ?)", rows)
 
     def tag_ids(self, names: Iterable[str]) -> dict[str, UUID]:
         """The ids of these tag names, creating the missing tags."""
@@ -500,10 +506,12 @@ class Repository:
     # --- bulk ---------------------------------------------------------------------------------------------
 
     def add_many(self, batches: Sequence[Sequence[Any]], *, import_batch_id: UUID | None = None) -> None:
-        """Insert many new items at once (Core ``executemany``), links and index included.
+        """Insert many new items at once (driver ``executemany``), links and index included.
 
         Foreign keys are deferred to the commit, so items may refer to each other in any order (a need met
         by an act in the same batch). Timestamps and versions are kept as given (an import keeps history).
+        Rows are encoded straight to driver values and inserted in key order: random UUID keys inserted in
+        random order would touch a different index page per row.
         """
         self.session.flush()
         conn = self.conn
@@ -517,17 +525,17 @@ class Repository:
             if not batch:
                 continue
             spec = spec_for(batch[0])
-            rows = []
-            for obj in batch:
-                if type(obj) is not spec.model:
-                    raise TypeError("each batch must hold one kind of item")
-                values = self._columns(spec, obj)
-                values["import_batch_id"] = import_batch_id
-                rows.append(values)
-                docs.append(index_doc(obj, names))
-            for chunk in _chunks(rows, 5000):
-                conn.execute(insert(spec.table), list(chunk))
+            if any(type(obj) is not spec.model for obj in batch):
+                raise TypeError("each batch must hold one kind of item")
+            columns, encode = _encoder(spec)
+            batch_key = import_batch_id.bytes if import_batch_id is not None else None
+            rows = sorted((*encode(obj), batch_key) for obj in batch)
+            marks = ", ".join("?" * (len(columns) + 1))
+            conn.exec_driver_sql(
+                f"INSERT INTO {spec.table.name} ({', '.join(columns)}, import_batch_id) VALUES ({marks})", rows
+            )
             self._write_links(spec, batch, replace=False)
+            docs.extend(index_doc(obj, names) for obj in batch)
         timeline.write_docs(conn, docs, replace=False)
         log.info("bulk insert: %d items", len(docs))
 
@@ -608,6 +616,56 @@ class Repository:
         self.reindex_linked_to([keep_id])
         log.info("merged two people (%d linked items moved)", sum(len(v) for v in linked.values()))
         return result
+
+
+def _encode_value(column_type: Any, enum: Any) -> Callable[[Any], Any] | None:
+    """How a non-None dataclass value becomes the driver value of a column (what the ORM types do), or
+    None when it is stored as it is."""
+    if enum is not None:
+        return attrgetter("value")
+    if isinstance(column_type, UUIDBlob):
+        return attrgetter("bytes")
+    if isinstance(column_type, UTCDateTime):
+        return utc_text
+    if isinstance(column_type, StrTuple):
+        return lambda v: json.dumps(list(v), ensure_ascii=False)
+    if isinstance(column_type, Date):
+        return date.isoformat
+    if isinstance(column_type, Boolean):
+        return int
+    return None
+
+
+_ENCODERS: dict[ItemKind, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _encoder(spec: Spec[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The column names of an entity table and a function encoding one item as a row tuple (id first).
+
+    Bulk loads encode 200,000 rows: the values are read with one C-level ``attrgetter`` and only the
+    columns that need it are converted.
+    """
+    cached = _ENCODERS.get(spec.kind)
+    if cached is not None:
+        return cached
+    names = ("id", *spec.fields, "created_at", "updated_at", "version")
+    read = attrgetter(*names)
+    converters = []
+    for index, name in enumerate(names):
+        convert = _encode_value(spec.table.c[name].type, spec.enums.get(name))
+        if convert is not None:
+            converters.append((index, convert))
+
+    def encode(obj: Any) -> tuple[Any, ...]:
+        row = list(read(obj))
+        for index, convert in converters:
+            value = row[index]
+            if value is not None:
+                row[index] = convert(value)
+        return tuple(row)
+
+    _ENCODERS[spec.kind] = (names, encode)
+    return names, encode
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
@@ -695,11 +753,13 @@ def index_doc(item: object, names: Mapping[UUID, str]) -> IndexDoc:
             item.created_at,
             one_line(item.summary),
             item.kind.value,
-            item.direction.value,
+            item.direction,
             people,
             first,
             _join(item.details, item.thanked_how, item.kind.value),
             linked_names,
+            weight=item.weight,
+            paid_forward=item.paid_forward,
         )
     if isinstance(item, Need):
         return IndexDoc(
@@ -775,151 +835,131 @@ def index_doc(item: object, names: Mapping[UUID, str]) -> IndexDoc:
 
 
 # --- derived queries (read-only, one pass each: no query per person) ----------------------------------------
+# These take a DB-API connection inside a transaction (Database.reading(), or Repository.raw in a session).
 
 LAST_INTERACTION_KINDS = (ItemKind.ACT.value, ItemKind.INTERACTION.value, ItemKind.ENTRY.value)
-
-
-@dataclass(frozen=True, slots=True)
-class ActFlowRow:
-    """One act as seen from one person it names: what balance and warmth need."""
-
-    on: date
-    direction: Direction
-    weight: int
-    paid_forward: bool
 
 
 @dataclass(slots=True)
 class PersonActivity:
     """Everything dated that names one person, reduced to what the derived figures need."""
 
-    acts: list[ActFlowRow] = dataclasses.field(default_factory=list)
+    acts: list[ActFlow] = dataclasses.field(default_factory=list)
     interactions: list[date] = dataclasses.field(default_factory=list)
     entries: list[date] = dataclasses.field(default_factory=list)
 
 
-_DIRECTION = {d.value: d for d in Direction}
+_DIRECTION_CODES = timeline.DIRECTIONS_BY_CODE
+_ACT = timeline.KIND_CODES[ItemKind.ACT]
+_INTERACTION = timeline.KIND_CODES[ItemKind.INTERACTION]
+_ENTRY = timeline.KIND_CODES[ItemKind.ENTRY]
 
 
-def activity(conn: Connection, person_id: UUID | None = None) -> dict[UUID, PersonActivity]:
-    """Acts, interactions and journal-entry days per person: two streaming queries, grouped in Python.
+def activity(conn: Any, person_id: UUID | None = None) -> dict[UUID, PersonActivity]:
+    """Acts, interactions and journal-entry days per person: one scan of ``timeline_people``, no join.
 
-    With ``person_id`` only that person's (a person page); without, everyone's (the People list).
+    ``conn`` is a DB-API connection inside a transaction (:meth:`Database.reading`). With ``person_id`` only
+    that person's rows (a person page); without, everyone's (the People list).
     """
-    out: dict[UUID, PersonActivity] = defaultdict(PersonActivity)
-    fromiso = date.fromisoformat
-    if person_id is None:
-        act_rows = conn.exec_driver_sql(
-            "SELECT ap.person_id, a.occurred_on, a.direction, a.weight, a.paid_forward "
-            "FROM act_people AS ap JOIN acts AS a ON a.id = ap.act_id"
-        )
-        day_rows = conn.exec_driver_sql(
-            "SELECT person_id, kind, day FROM timeline_people WHERE kind IN ('interaction', 'entry')"
-        )
-    else:
-        key = person_id.bytes
-        act_rows = conn.exec_driver_sql(
-            "SELECT ap.person_id, a.occurred_on, a.direction, a.weight, a.paid_forward "
-            "FROM act_people AS ap JOIN acts AS a ON a.id = ap.act_id WHERE ap.person_id = ?",
-            (key,),
-        )
-        day_rows = conn.exec_driver_sql(
-            "SELECT person_id, kind, day FROM timeline_people WHERE person_id = ? AND kind IN ('interaction', 'entry')",
-            (key,),
-        )
-    cache: dict[bytes, UUID] = {}
-    for pid, on, direction, weight, paid_forward in act_rows:
-        uid = cache.get(pid)
-        if uid is None:
-            uid = cache[pid] = UUID(bytes=pid)
-        out[uid].acts.append(ActFlowRow(fromiso(on), _DIRECTION[direction], weight, bool(paid_forward)))
-    for pid, kind, day in day_rows:
-        uid = cache.get(pid)
-        if uid is None:
-            uid = cache[pid] = UUID(bytes=pid)
-        target = out[uid].interactions if kind == "interaction" else out[uid].entries
-        target.append(fromiso(day))
-    return dict(out)
+    out: dict[UUID, PersonActivity] = {}
+    fromordinal = date.fromordinal
+    sql = "SELECT person_id, kind, day, direction, weight, paid_forward FROM timeline_people WHERE kind IN (?, ?, ?)"
+    params: tuple[Any, ...] = (_ACT, _INTERACTION, _ENTRY)
+    if person_id is not None:
+        sql += " AND person_id = ?"
+        params = (*params, person_id.bytes)
+    current_key: bytes | None = None
+    current = PersonActivity()
+    for pid, kind, day, direction, weight, paid_forward in conn.execute(sql, params).fetchall():
+        if pid != current_key:  # rows come grouped by person (the primary key's first column)
+            current_key = pid
+            current = out.setdefault(uuid_from_bytes(pid), PersonActivity())
+        if kind == _ACT:
+            current.acts.append(ActFlow(fromordinal(day), _DIRECTION_CODES[direction], weight, bool(paid_forward)))
+        elif kind == _INTERACTION:
+            current.interactions.append(fromordinal(day))
+        else:
+            current.entries.append(fromordinal(day))
+    return out
 
 
-def item_ids_for_person(conn: Connection, person_id: UUID, kind: ItemKind) -> list[UUID]:
+def item_ids_for_person(conn: Any, person_id: UUID, kind: ItemKind) -> list[UUID]:
     """Ids of one kind of item naming this person, newest first (the person's timeline order)."""
-    rows = conn.exec_driver_sql(
+    rows = conn.execute(
         "SELECT item_id FROM timeline_people WHERE person_id = ? AND kind = ? "
-        "ORDER BY day DESC, created_at DESC, item_id DESC",
-        (person_id.bytes, kind.value),
+        "ORDER BY day DESC, created DESC, item_id DESC",
+        (person_id.bytes, timeline.KIND_CODES[kind]),
     )
-    return [UUID(bytes=r[0]) for r in rows]
+    return [uuid_from_bytes(r[0]) for r in rows]
 
 
-def counts_for_person(conn: Connection, person_id: UUID) -> dict[str, int]:
+def counts_for_person(conn: Any, person_id: UUID) -> dict[str, int]:
     """Per-kind counts for a person page (acts split by direction, open needs and promises, thanks owed)."""
     key = person_id.bytes
     counts: dict[str, int] = defaultdict(int)
-    for kind, direction, n in conn.exec_driver_sql(
+    for code, direction, n in conn.execute(
         "SELECT kind, direction, count(*) FROM timeline_people WHERE person_id = ? GROUP BY kind, direction",
         (key,),
     ):
-        counts[kind] += n
-        if kind == ItemKind.ACT.value:
-            counts[f"act_{direction}"] += n
-    counts["open_needs"] = conn.exec_driver_sql(
+        kind = timeline.KINDS_BY_CODE[code]
+        counts[kind.value] += n
+        if kind is ItemKind.ACT:
+            counts[f"act_{timeline.DIRECTIONS_BY_CODE[direction].value}"] += n
+    counts["open_needs"] = conn.execute(
         "SELECT count(*) FROM needs WHERE person_id = ? AND status IN ('open', 'helping')", (key,)
-    ).scalar_one()
-    counts["open_commitments"] = conn.exec_driver_sql(
+    ).fetchone()[0]
+    counts["open_commitments"] = conn.execute(
         "SELECT count(*) FROM commitment_people AS cp JOIN commitments AS c ON c.id = cp.commitment_id "
         "WHERE cp.person_id = ? AND c.status = 'open'",
         (key,),
-    ).scalar_one()
-    counts["thanks_owed"] = conn.exec_driver_sql(
+    ).fetchone()[0]
+    counts["thanks_owed"] = conn.execute(
         "SELECT count(*) FROM act_people AS ap JOIN acts AS a ON a.id = ap.act_id WHERE ap.person_id = ? "
         "AND a.direction = 'received' AND a.thanked_on IS NULL AND a.thanks_not_needed = 0",
         (key,),
-    ).scalar_one()
+    ).fetchone()[0]
     return dict(counts)
 
 
-def open_need_counts(conn: Connection) -> dict[UUID, int]:
-    rows = conn.exec_driver_sql(
-        "SELECT person_id, count(*) FROM needs WHERE status IN ('open', 'helping') GROUP BY person_id"
-    )
-    return {UUID(bytes=pid): n for pid, n in rows}
+def open_need_counts(conn: Any) -> dict[UUID, int]:
+    rows = conn.execute("SELECT person_id, count(*) FROM needs WHERE status IN ('open', 'helping') GROUP BY person_id")
+    return {uuid_from_bytes(pid): n for pid, n in rows}
 
 
-def all_person_tags(conn: Connection) -> dict[UUID, tuple[str, ...]]:
+def all_person_tags(conn: Any) -> dict[UUID, tuple[str, ...]]:
     found: dict[bytes, list[str]] = defaultdict(list)
-    for pid, name in conn.exec_driver_sql(
+    for pid, name in conn.execute(
         "SELECT pt.person_id, t.name FROM person_tags AS pt JOIN tags AS t ON t.id = pt.tag_id "
         "ORDER BY pt.person_id, pt.position"
     ):
         found[pid].append(name)
-    return {UUID(bytes=k): tuple(v) for k, v in found.items()}
+    return {uuid_from_bytes(k): tuple(v) for k, v in found.items()}
 
 
-def thanks_owed_ids(conn: Connection, *, on_or_before: date) -> list[UUID]:
+def thanks_owed_ids(conn: Any, *, on_or_before: date) -> list[UUID]:
     """Received acts not thanked and not marked "no thanks needed", dated on or before a day; oldest first."""
-    rows = conn.exec_driver_sql(
+    rows = conn.execute(
         "SELECT id FROM acts WHERE direction = 'received' AND thanked_on IS NULL AND thanks_not_needed = 0 "
         "AND occurred_on <= ? ORDER BY occurred_on, created_at, id",
         (on_or_before.isoformat(),),
     )
-    return [UUID(bytes=r[0]) for r in rows]
+    return [uuid_from_bytes(r[0]) for r in rows]
 
 
-def open_need_ids(conn: Connection) -> list[UUID]:
-    rows = conn.exec_driver_sql(
+def open_need_ids(conn: Any) -> list[UUID]:
+    rows = conn.execute(
         "SELECT id FROM needs WHERE status IN ('open', 'helping') ORDER BY heard_on DESC, created_at DESC, id DESC"
     )
-    return [UUID(bytes=r[0]) for r in rows]
+    return [uuid_from_bytes(r[0]) for r in rows]
 
 
-def open_commitment_ids(conn: Connection) -> list[UUID]:
+def open_commitment_ids(conn: Any) -> list[UUID]:
     """Open promises, soonest due first (undated ones last, newest first among them)."""
-    rows = conn.exec_driver_sql(
+    rows = conn.execute(
         "SELECT id FROM commitments WHERE status = 'open' "
         "ORDER BY due_on IS NULL, due_on, made_on DESC, created_at DESC, id DESC"
     )
-    return [UUID(bytes=r[0]) for r in rows]
+    return [uuid_from_bytes(r[0]) for r in rows]
 
 
 STAT_TABLES = {
@@ -934,8 +974,7 @@ STAT_TABLES = {
 }
 
 
-def stats(conn: Connection) -> dict[str, int]:
+def stats(conn: Any) -> dict[str, int]:
     return {
-        name: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
-        for name, table in STAT_TABLES.items()
+        name: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for name, table in STAT_TABLES.items()
     }

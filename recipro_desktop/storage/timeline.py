@@ -5,11 +5,16 @@ UNIONs them and sorts would read everything for every page. Instead the storage 
 index, written in the same transaction as each item (:func:`write_docs`, :func:`delete_docs`):
 
 - ``item_index``: one row per item (and per person, for search) with what a list row shows: kind, id, day,
-  ``created_at``, one-line title, subkind, direction and the linked people's ids. Index
-  ``(day, created_at, item_id, kind, direction)`` makes the global timeline a backwards index scan that can
-  skip filtered kinds without reading the table; ``(kind, day, created_at, item_id)`` serves one kind.
-- ``timeline_people``: one row per (person, item), clustered on ``(person_id, day, created_at, item_id)``,
-  so a person's timeline is a backwards range scan of one primary key.
+  ``created``, one-line title, subkind, direction and the linked people's ids. Index
+  ``(day, created, item_id, kind, direction)`` makes the global timeline a backwards index scan that skips
+  filtered kinds without reading the table.
+- ``timeline_people``: one row per (person, item), clustered on ``(person_id, day, created, item_id)``, so a
+  person's timeline is a backwards range scan of one primary key.
+
+These tables are written 200,000 rows at a time by a bulk load, so their keys are compact: ``day`` is the
+date's ordinal, ``created`` the UTC instant in microseconds since 1970, ``kind`` and ``direction`` small
+integer codes (:data:`KIND_CODES`, :data:`DIRECTION_CODES`). Order is unchanged: ordinals and microseconds
+sort exactly like the dates and instants they encode.
 
 Pages use **keyset pagination** on ``(day, created_at, item_id)`` (a :class:`TimelineCursor` is the last row
 shown): the next page is ``WHERE (day, created_at, item_id) < cursor``, never ``OFFSET``, so it is as fast
@@ -21,7 +26,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection
@@ -35,14 +41,30 @@ from recipro_desktop.core.models import (
     TimelinePage,
 )
 from recipro_desktop.storage import fts
-from recipro_desktop.storage.tables import utc_from_text, utc_text
+from recipro_desktop.storage.tables import uuid_from_bytes
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 1000
 _CHUNK = 500
-_KINDS = {k.value: k for k in ItemKind}
-_DIRECTIONS = {d.value: d for d in Direction}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+KINDS_BY_CODE = fts.KINDS_BY_CODE
+KIND_CODES: dict[ItemKind, int] = {kind: code for code, kind in KINDS_BY_CODE.items()}
+DIRECTION_CODES: dict[Direction, int] = {Direction.GIVEN: 1, Direction.RECEIVED: 2}
+DIRECTIONS_BY_CODE: dict[int, Direction] = {code: d for d, code in DIRECTION_CODES.items()}
+
+
+def micros(instant: datetime) -> int:
+    """An aware instant as integer microseconds since 1970-01-01 UTC (exact, sortable)."""
+    if instant.tzinfo is None:
+        raise ValueError("instants must be timezone-aware")
+    return (instant - _EPOCH) // _MICRO
+
+
+def from_micros(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +80,14 @@ class IndexDoc:
     created_at: datetime
     title: str
     subkind: str
-    direction: str | None
+    direction: Direction | None
     people: tuple[UUID, ...]
     person_id: UUID | None
     body: str
     names: str
     person_names: str = ""  # people only: their own names, for name completion
+    weight: int | None = None  # acts only (balance and warmth read them from timeline_people)
+    paid_forward: bool | None = None
 
 
 def _chunks(seq: Sequence[bytes], size: int = _CHUNK) -> list[Sequence[bytes]]:
@@ -75,12 +99,23 @@ def delete_docs(conn: Connection, item_ids: Sequence[UUID]) -> None:
     keys = [i.bytes for i in item_ids]
     for chunk in _chunks(keys):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(f"SELECT id, kind FROM item_index WHERE item_id IN ({marks})", tuple(chunk)).all()
+        rows = conn.exec_driver_sql(
+            f"SELECT id, kind, item_id, day, created, people FROM item_index WHERE item_id IN ({marks})", tuple(chunk)
+        ).all()
         if not rows:
             continue
         rowids = [r[0] for r in rows]
-        fts.delete(conn, rowids, [r[0] for r in rows if r[1] == ItemKind.PERSON.value])
-        conn.exec_driver_sql("DELETE FROM timeline_people WHERE index_id = ?", [(r,) for r in rowids])
+        fts.delete(conn, rowids, [r[0] for r in rows if r[1] == KIND_CODES[ItemKind.PERSON]])
+        links = [
+            (people[i : i + 16], day, created, item_key)
+            for _, _, item_key, day, created, people in rows
+            if day is not None
+            for i in range(0, len(people), 16)
+        ]
+        if links:
+            conn.exec_driver_sql(
+                "DELETE FROM timeline_people WHERE person_id = ? AND day = ? AND created = ? AND item_id = ?", links
+            )
         conn.exec_driver_sql("DELETE FROM item_index WHERE id = ?", [(r,) for r in rowids])
 
 
@@ -93,52 +128,65 @@ def write_docs(conn: Connection, docs: Sequence[IndexDoc], *, replace: bool = Tr
         return
     if replace:
         delete_docs(conn, [d.item_id for d in docs])
+    # Rowids in time order (the day, else the creation day; then creation time): rowid order is then "newest
+    # last", which search uses to rank common words among the most recent matches, and the timeline index
+    # is filled in key order.
+    docs = sorted(docs, key=_chronological)
     start = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM item_index").scalar_one()) + 1
     index_rows = []
     link_rows: list[tuple[object, ...]] = []
     fts_rows = []
     name_rows = []
     for rowid, doc in enumerate(docs, start=start):
-        day = doc.day.isoformat() if doc.day is not None else None
-        created = utc_text(doc.created_at)
+        day = doc.day.toordinal() if doc.day is not None else None
+        created = micros(doc.created_at)
         item_key = doc.item_id.bytes
+        kind = KIND_CODES[doc.kind]
+        direction = DIRECTION_CODES[doc.direction] if doc.direction is not None else None
+        people = [p.bytes for p in doc.people]
         index_rows.append(
             (
                 rowid,
-                doc.kind.value,
+                kind,
                 item_key,
                 day,
                 created,
                 doc.title,
                 doc.subkind,
-                doc.direction,
-                b"".join(p.bytes for p in doc.people),
+                direction,
+                b"".join(people),
                 doc.person_id.bytes if doc.person_id is not None else None,
             )
         )
         if day is not None:
-            link_rows.extend(
-                (p.bytes, day, created, item_key, rowid, doc.kind.value, doc.direction) for p in doc.people
-            )
+            weight = doc.weight
+            paid = int(doc.paid_forward) if doc.paid_forward is not None else None
+            link_rows.extend((p, day, created, item_key, kind, direction, weight, paid) for p in dict.fromkeys(people))
         fts_rows.append((rowid, doc.title, doc.body, doc.names))
         if doc.kind is ItemKind.PERSON:
             name_rows.append((rowid, doc.person_names))
     conn.exec_driver_sql(
-        "INSERT INTO item_index (id, kind, item_id, day, created_at, title, subkind, direction, people, person_id) "
+        "INSERT INTO item_index (id, kind, item_id, day, created, title, subkind, direction, people, person_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         index_rows,
     )
     if link_rows:
+        link_rows.sort(key=lambda r: r[:4])
         conn.exec_driver_sql(
-            "INSERT INTO timeline_people (person_id, day, created_at, item_id, index_id, kind, direction) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO timeline_people (person_id, day, created, item_id, kind, direction, weight, paid_forward) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             link_rows,
         )
     fts.write(conn, fts_rows, name_rows)
 
 
+def _chronological(doc: IndexDoc) -> tuple[int, datetime, bytes]:
+    day = doc.day if doc.day is not None else doc.created_at.date()
+    return (day.toordinal(), doc.created_at, doc.item_id.bytes)
+
+
 def page(
-    conn: Connection,
+    conn: Any,
     filt: TimelineFilter,
     *,
     after: TimelineCursor | None = None,
@@ -147,6 +195,7 @@ def page(
     """One page of the timeline, newest first: ``(day DESC, created_at DESC, item_id DESC)``.
 
     Args:
+        conn: a DB-API (``sqlcipher3``) connection inside a transaction (:meth:`Database.reading`).
         filt: person, kinds (empty = all), direction (acts of that direction only), date range (inclusive).
         after: the cursor of the previous page (``TimelinePage.next_cursor``), None for the first page.
         limit: rows per page (1..1000).
@@ -162,40 +211,39 @@ def page(
 
     where: list[str] = []
     params: list[object] = []
-    k = "k" if filt.person_id is not None else "i"  # the table the keyset columns are read from
     if filt.person_id is not None:
-        source = "timeline_people AS k JOIN item_index AS i ON i.id = k.index_id"
+        # The person's rows of timeline_people, in key order; titles etc. by the unique item_id index.
+        source = "timeline_people AS k JOIN item_index AS i ON i.item_id = k.item_id"
+        k = "k"
         where.append("k.person_id = ?")
         params.append(filt.person_id.bytes)
-    elif not all_kinds and len(kinds) == 1:
-        source = "item_index AS i INDEXED BY ix_item_index_kind_timeline"
-        where.append("i.day IS NOT NULL")
     else:
         source = "item_index AS i INDEXED BY ix_item_index_timeline"
+        k = "i"
         where.append("i.day IS NOT NULL")
     if not all_kinds:
-        ordered = sorted(k.value for k in kinds)
-        where.append(f"{k}.kind IN ({', '.join('?' * len(ordered))})")
-        params.extend(ordered)
+        codes = sorted(KIND_CODES[kind] for kind in kinds)
+        where.append(f"{k}.kind IN ({', '.join('?' * len(codes))})")
+        params.extend(codes)
     if filt.direction is not None:
         where.append(f"{k}.direction = ?")
-        params.append(filt.direction.value)
+        params.append(DIRECTION_CODES[filt.direction])
     if filt.date_from is not None:
         where.append(f"{k}.day >= ?")
-        params.append(filt.date_from.isoformat())
+        params.append(filt.date_from.toordinal())
     if filt.date_to is not None:
         where.append(f"{k}.day <= ?")
-        params.append(filt.date_to.isoformat())
+        params.append(filt.date_to.toordinal())
     if after is not None:
-        where.append(f"({k}.day, {k}.created_at, {k}.item_id) < (?, ?, ?)")
-        params.extend((after.on.isoformat(), utc_text(after.created_at), after.id.bytes))
+        where.append(f"({k}.day, {k}.created, {k}.item_id) < (?, ?, ?)")
+        params.extend((after.on.toordinal(), micros(after.created_at), after.id.bytes))
     params.append(limit + 1)
     sql = (
-        "SELECT i.kind, i.item_id, i.day, i.created_at, i.title, i.subkind, i.direction, i.people "
+        "SELECT i.kind, i.item_id, i.day, i.created, i.title, i.subkind, i.direction, i.people "
         f"FROM {source} WHERE {' AND '.join(where)} "
-        f"ORDER BY {k}.day DESC, {k}.created_at DESC, {k}.item_id DESC LIMIT ?"
+        f"ORDER BY {k}.day DESC, {k}.created DESC, {k}.item_id DESC LIMIT ?"
     )
-    rows = conn.exec_driver_sql(sql, tuple(params)).all()
+    rows = conn.execute(sql, params).fetchall()
     more = len(rows) > limit
     items = tuple(_item(row) for row in rows[:limit])
     cursor = None
@@ -205,16 +253,29 @@ def page(
     return TimelinePage(items=items, next_cursor=cursor)
 
 
-def _item(row: Sequence[object]) -> TimelineItem:
-    kind, item_id, day, created_at, title, subkind, direction, people = row
-    assert isinstance(item_id, bytes) and isinstance(people, bytes)
+_PEOPLE_CACHE: dict[bytes, UUID] = {}
+_PEOPLE_CACHE_MAX = 50_000
+
+
+def _person(key: bytes) -> UUID:
+    """People ids repeat across rows and pages: keep their UUID objects (immutable) in a bounded cache."""
+    uid = _PEOPLE_CACHE.get(key)
+    if uid is None:
+        if len(_PEOPLE_CACHE) >= _PEOPLE_CACHE_MAX:
+            _PEOPLE_CACHE.clear()
+        uid = _PEOPLE_CACHE[key] = uuid_from_bytes(key)
+    return uid
+
+
+def _item(row: Sequence[Any]) -> TimelineItem:
+    kind, item_id, day, created, title, subkind, direction, people = row
     return TimelineItem(
-        kind=_KINDS[str(kind)],
-        id=UUID(bytes=item_id),
-        on=date.fromisoformat(str(day)),
-        title=str(title),
-        subkind=str(subkind),
-        direction=_DIRECTIONS[str(direction)] if direction is not None else None,
-        people=tuple(UUID(bytes=people[i : i + 16]) for i in range(0, len(people), 16)),
-        created_at=utc_from_text(str(created_at)),
+        kind=KINDS_BY_CODE[kind],
+        id=uuid_from_bytes(item_id),
+        on=date.fromordinal(day),
+        title=title,
+        subkind=subkind,
+        direction=DIRECTIONS_BY_CODE[direction] if direction is not None else None,
+        people=tuple([_person(people[i : i + 16]) for i in range(0, len(people), 16)]) if people else (),
+        created_at=_EPOCH + timedelta(microseconds=created),
     )

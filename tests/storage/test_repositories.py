@@ -333,6 +333,6 @@ def test_bulk_add_with_a_dangling_reference_stores_nothing(db: Database) -> None
     )
     with pytest.raises(NotFoundError), db.session(write=True) as session:
         Repository(session, T0).add_many([[zoe], [act]])
-    with db.session() as session:
-        assert repos.stats(session.connection())["people"] == 0
-        assert session.connection().exec_driver_sql("SELECT count(*) FROM item_index").scalar() == 0
+    with db.reading() as conn:
+        assert repos.stats(conn)["people"] == 0
+        assert conn.execute("SELECT count(*) FROM item_index").fetchone()[0] == 0

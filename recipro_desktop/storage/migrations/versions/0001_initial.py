@@ -73,6 +73,7 @@ def _link_table(table: str, owner_column: str, owner_table: str, other_column: s
             [other_column], [f"{other_table}.id"], name=f"fk_{table}_{other_column}_{other_table}", ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint(owner_column, other_column, name=f"pk_{table}"),
+        sqlite_with_rowid=False,
     )
     op.create_index(f"ix_{table}_{other_column}", table, [other_column])
 
@@ -306,44 +307,41 @@ def upgrade() -> None:
     )
 
     # --- derived: timeline and search index (maintained by the storage layer, not by triggers) ---------
+    # Compact keys: kind/direction integer codes, day = date ordinal, created = UTC microseconds.
     op.create_table(
         "item_index",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("kind", sa.Integer(), nullable=False),
         sa.Column("item_id", UUID, nullable=False),
-        sa.Column("day", sa.Date(), nullable=True),
-        sa.Column("created_at", INSTANT, nullable=False),
+        sa.Column("day", sa.Integer(), nullable=True),
+        sa.Column("created", sa.Integer(), nullable=False),
         _text("title"),
-        sa.Column("subkind", sa.String(16), nullable=False),
-        sa.Column("direction", sa.String(8), nullable=True),
+        _text("subkind"),
+        sa.Column("direction", sa.Integer(), nullable=True),
         sa.Column("people", sa.LargeBinary(), nullable=False),
         sa.Column("person_id", UUID, nullable=True),
-        _check("item_index", "kind", ("person", "act", "need", "commitment", "interaction", "entry", "reminder")),
+        sa.CheckConstraint("kind BETWEEN 0 AND 6", name="ck_item_index_kind"),
         sa.PrimaryKeyConstraint("id", name="pk_item_index"),
         sa.UniqueConstraint("item_id", name="uq_item_index_item_id"),
     )
-    op.create_index("ix_item_index_timeline", "item_index", ["day", "created_at", "item_id", "kind", "direction"])
-    op.create_index("ix_item_index_kind_timeline", "item_index", ["kind", "day", "created_at", "item_id"])
+    op.create_index("ix_item_index_timeline", "item_index", ["day", "created", "item_id", "kind", "direction"])
 
     op.create_table(
         "timeline_people",
         sa.Column("person_id", UUID, nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("created_at", INSTANT, nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
         sa.Column("item_id", UUID, nullable=False),
-        sa.Column("index_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(12), nullable=False),
-        sa.Column("direction", sa.String(8), nullable=True),
+        sa.Column("kind", sa.Integer(), nullable=False),
+        sa.Column("direction", sa.Integer(), nullable=True),
+        sa.Column("weight", sa.Integer(), nullable=True),
+        sa.Column("paid_forward", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name="fk_timeline_people_person_id_people", ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["index_id"], ["item_index.id"], name="fk_timeline_people_index_id_item_index", ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("person_id", "day", "created_at", "item_id", name="pk_timeline_people"),
+        sa.PrimaryKeyConstraint("person_id", "day", "created", "item_id", name="pk_timeline_people"),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_timeline_people_index_id", "timeline_people", ["index_id"])
 
     # Every text field, accent- and case-insensitive; prefix indexes make "each word is a prefix" queries
     # cheap. rowid = item_index.id. Columns: the item's title, the rest of its text, its people's names.
