@@ -30,23 +30,26 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from recipro_desktop.core.models import Act, ActKind, Direction, Need
+from recipro_desktop.core.models import Act, ActKind, Direction, JournalEntry, Need, PromptKind
 from recipro_desktop.core.summaries import PersonRow
 from recipro_desktop.core.text import first_name, fold
 from recipro_desktop.storage.database import Database
-from recipro_desktop.storage.repositories import ACT, Repository
+from recipro_desktop.storage.repositories import ACT, ENTRY, Repository
 from recipro_desktop.storage.tables import ActRow as ActTable
+from recipro_desktop.storage.tables import EntryRow as EntryTable
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "THANKED_HOW_CHOICES",
     "BoardSource",
+    "EntryCard",
     "HelperSuggestion",
     "NeedCard",
     "ThanksCard",
     "age_words",
     "draft_thank_you",
+    "gratitude_journal",
     "human_day",
     "join_names",
     "name_map",
@@ -471,6 +474,30 @@ def thanks_sent(source: BoardSource, *, limit: int = 50) -> list[ThanksCard]:
         acts = Repository(session, datetime.now(UTC)).get_many(ACT, ids)
     names = name_map(source) if acts else {}
     return [ThanksCard(act, _names(act.people, names)) for act in acts]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCard:
+    """A journal entry with the names of the people it mentions."""
+
+    entry: JournalEntry
+    names: tuple[str, ...]
+
+
+def gratitude_journal(source: BoardSource, *, limit: int = 30) -> list[EntryCard]:
+    """The newest entries written in answer to a gratitude prompt (newest first, at most ``limit``)."""
+    with source.database.session() as session:
+        ids = list(
+            session.scalars(
+                select(EntryTable.id)
+                .where(EntryTable.prompt_kind == PromptKind.GRATITUDE.value)
+                .order_by(EntryTable.written_on.desc(), EntryTable.created_at.desc(), EntryTable.id.desc())
+                .limit(max(0, limit))
+            )
+        )
+        entries = Repository(session, datetime.now(UTC)).get_many(ENTRY, ids)
+    names = names_for(source, {p for e in entries for p in e.people})
+    return [EntryCard(e, _names(e.people, names)) for e in entries]
 
 
 # --- the thank-you draft ---------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Left, **waiting for your thanks**: received acts not yet thanked (nor marked "no
 the longest wait is the most awkward to leave longer — each with how long ago it was ("12 days ago"). One click
 (or Enter) opens the small *mark thanked* dialog (how, when — today by default); *Draft a thank-you* opens the
 same dialog with a warm, editable note to copy into an email or message; *Not needed* is for help that does not
-call for a thank-you. Right, **thanks sent**: recently thanked acts, newest first.
+call for a thank-you. Right, **thanks sent**: recently thanked acts, newest first; below it the **gratitude
+journal**: today's gratitude question (rotating daily through the editable list in settings, as on Today) with
+*Write…* (the entry dialog, when installed) and the newest entries that answered one.
 
 Every change is stored with ``update_act(replace(act, thanked_on=..., thanked_how=...))`` through the client,
 and can be undone from the message bar that confirms it. Lists are computed in the background
@@ -13,8 +15,10 @@ and can be undone from the message bar that confirms it. Lists are computed in t
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import replace
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -32,19 +36,39 @@ from PySide6.QtWidgets import (
 )
 
 from recipro_desktop.core.clock import Clock, SystemClock
-from recipro_desktop.core.models import Act, ItemKind
+from recipro_desktop.core.models import Act, ItemKind, PromptKind
 from recipro_desktop.services import boards
-from recipro_desktop.services.boards import ThanksCard
+from recipro_desktop.services.boards import EntryCard, ThanksCard
 from recipro_desktop.services.journal import JournalService
+from recipro_desktop.services.today import DailyPrompt, prompt_for_day
 from recipro_desktop.ui.gratitude_delegate import GratitudeDelegate
+from recipro_desktop.ui.gratitude_entries_model import GratitudeEntriesModel
 from recipro_desktop.ui.gratitude_model import ThanksList, ThanksModel
 from recipro_desktop.ui.journal_client import JournalClient, user_message
 from recipro_desktop.ui.thank_dialog import ThankDialog
 
 log = logging.getLogger(__name__)
 
-SHOWN_KINDS = frozenset({ItemKind.ACT, ItemKind.PERSON})
+SHOWN_KINDS = frozenset({ItemKind.ACT, ItemKind.PERSON, ItemKind.ENTRY})
 SENT_LIMIT = 50
+ENTRIES_LIMIT = 30
+ENTRY_DIALOG = ("recipro_desktop.ui.entry_dialog", "EntryDialog")
+PROMPTS_DIALOG = ("recipro_desktop.ui.prompts_dialog", "PromptsDialog")
+
+
+class _Lists(NamedTuple):
+    owed: list[ThanksCard]
+    sent: list[ThanksCard]
+    entries: list[EntryCard]
+    prompts: tuple[str, ...]
+
+
+def _optional_class(spec: tuple[str, str]) -> Any | None:
+    """A dialog class from another part of the window, or None when it is not in this build."""
+    try:
+        return getattr(importlib.import_module(spec[0]), spec[1], None)
+    except ImportError:
+        return None
 
 
 def _section_title(text: str, parent: QWidget) -> QLabel:
@@ -96,6 +120,8 @@ class GratitudeView(QWidget):
         self._loading = False
         self._pending_refresh = False
         self._undo: Act | None = None
+        self._prompt: DailyPrompt | None = None
+        self._editor: Any = None
         self.thank_dialog: ThankDialog | None = None
         self.setObjectName("gratitudeView")
 
@@ -185,10 +211,51 @@ class GratitudeView(QWidget):
         self.sent_stack.addWidget(self.sent_empty)
         sent_box.addWidget(self.sent_stack, 1)
 
+        journal_panel = QWidget(self)
+        journal_box = QVBoxLayout(journal_panel)
+        journal_box.setContentsMargins(8, 8, 0, 0)
+        journal_head = QHBoxLayout()
+        journal_head.addWidget(_section_title("Gratitude journal", journal_panel), 1)
+        self.write_button = QPushButton("&Write…", journal_panel)
+        self.write_button.setObjectName("writeButton")
+        self.write_button.setToolTip("Answer today's question in your journal")
+        self.write_button.clicked.connect(self.write_entry)
+        self.prompts_button = QPushButton("Edit &questions…", journal_panel)
+        self.prompts_button.setObjectName("promptsButton")
+        self.prompts_button.clicked.connect(self.edit_prompts)
+        journal_head.addWidget(self.write_button)
+        journal_head.addWidget(self.prompts_button)
+        journal_box.addLayout(journal_head)
+        self.prompt_label = QLabel(journal_panel)
+        self.prompt_label.setObjectName("promptLabel")
+        self.prompt_label.setTextFormat(Qt.TextFormat.PlainText)  # the prompts are user-editable text (G4)
+        self.prompt_label.setWordWrap(True)
+        prompt_font = self.prompt_label.font()
+        prompt_font.setItalic(True)
+        self.prompt_label.setFont(prompt_font)
+        journal_box.addWidget(self.prompt_label)
+        self.entries_model = GratitudeEntriesModel(self)
+        self.entries_list = _list("entriesList", "Gratitude journal", journal_panel)
+        self.entries_list.setModel(self.entries_model)
+        self.entries_list.activated.connect(self._open_entry)
+        self.entries_empty = _empty_label("entriesEmptyLabel", journal_panel)
+        self.entries_empty.setText("Nothing written yet — answer today's question with Write….")
+        self.entries_stack = QStackedWidget(journal_panel)
+        self.entries_stack.addWidget(self.entries_list)
+        self.entries_stack.addWidget(self.entries_empty)
+        journal_box.addWidget(self.entries_stack, 1)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("gratitudeRightSplitter")
+        self.right_splitter.addWidget(sent_panel)
+        self.right_splitter.addWidget(journal_panel)
+        self.right_splitter.setChildrenCollapsible(False)
+        self.right_splitter.setSizes([400, 300])
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("gratitudeSplitter")
         self.splitter.addWidget(owed_panel)
-        self.splitter.addWidget(sent_panel)
+        self.splitter.addWidget(self.right_splitter)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([700, 460])
@@ -203,6 +270,9 @@ class GratitudeView(QWidget):
         self.setTabOrder(self.draft_button, self.not_needed_button)
         self.setTabOrder(self.not_needed_button, self.person_button)
         self.setTabOrder(self.person_button, self.sent_list)
+        self.setTabOrder(self.sent_list, self.write_button)
+        self.setTabOrder(self.write_button, self.prompts_button)
+        self.setTabOrder(self.prompts_button, self.entries_list)
         self.setFocusProxy(self.owed_list)
         self._update_actions()
         self.refresh()
@@ -216,15 +286,26 @@ class GratitudeView(QWidget):
             return
         self._loading = True
 
-        def load(service: JournalService) -> tuple[list[ThanksCard], list[ThanksCard]]:
-            return boards.thanks_owed_board(service), boards.thanks_sent(service, limit=SENT_LIMIT)
+        def load(service: JournalService) -> _Lists:
+            prompts = service.get_setting("gratitude_prompts")
+            return _Lists(
+                owed=boards.thanks_owed_board(service),
+                sent=boards.thanks_sent(service, limit=SENT_LIMIT),
+                entries=boards.gratitude_journal(service, limit=ENTRIES_LIMIT),
+                prompts=tuple(p for p in prompts if isinstance(p, str)) if isinstance(prompts, list | tuple) else (),
+            )
 
         self._client.query(load, self._on_loaded, name="gratitude-lists", on_error=self._on_load_failed)
 
-    def _on_loaded(self, lists: tuple[list[ThanksCard], list[ThanksCard]]) -> None:
+    def _on_loaded(self, lists: _Lists) -> None:
         self._loading = False
-        owed, sent = lists
+        owed, sent = lists.owed, lists.sent
         today = self._clock.today()
+        self.entries_model.set_cards(lists.entries, today)
+        self.entries_stack.setCurrentWidget(self.entries_list if lists.entries else self.entries_empty)
+        self._prompt = prompt_for_day(today, lists.prompts, ())
+        self.prompt_label.setText(self._prompt.text if self._prompt else "")
+        self.prompt_label.setVisible(self._prompt is not None)
         keep = self.current_card()
         row = self.owed_list.currentIndex().row()
         self.owed_model.set_cards(owed, today)
@@ -363,6 +444,40 @@ class GratitudeView(QWidget):
         self.undo_button.setVisible(False)
         self.message_bar.setVisible(True)
         self.refresh()
+
+    # --- the gratitude journal ---------------------------------------------------------------------------
+
+    def write_entry(self) -> None:
+        """Answer today's gratitude question in a new journal entry (the entry dialog saves it)."""
+        dialog_class = _optional_class(ENTRY_DIALOG)
+        if dialog_class is None:
+            return
+        prompt = self._prompt.text if self._prompt else ""
+        self._show_editor(dialog_class(self._client, self, None, prompt_kind=PromptKind.GRATITUDE, prompt=prompt))
+
+    def edit_prompts(self) -> None:
+        """Edit the list of gratitude (and reflection) questions."""
+        dialog_class = _optional_class(PROMPTS_DIALOG)
+        if dialog_class is not None:
+            self._show_editor(dialog_class(self._client, self))
+            self.refresh()
+
+    def _open_entry(self, index: QModelIndex) -> None:
+        card = self.entries_model.card(index.row())
+        dialog_class = _optional_class(ENTRY_DIALOG)
+        if card is None:
+            return
+        if dialog_class is not None:
+            self._show_editor(dialog_class(self._client, self, card.entry))
+        elif card.entry.people:
+            self.person_requested.emit(card.entry.people[0])
+
+    def _show_editor(self, dialog: Any) -> None:
+        # The previous dialog is deleted only now: its background queries may still be answering.
+        if self._editor is not None:
+            self._editor.deleteLater()
+        self._editor = dialog
+        dialog.exec()
 
     def _open_owed_person(self) -> None:
         card = self.current_card()

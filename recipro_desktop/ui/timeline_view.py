@@ -69,6 +69,41 @@ def editor_class(kind: ItemKind) -> Any | None:
     return getattr(module, spec[1], None)
 
 
+def make_timeline_table(model: TimelineModel, parent: QWidget) -> QTableView:
+    """A view for a :class:`TimelineModel`, set up to scroll smoothly through any number of rows.
+
+    A one-column table rather than a ``QListView``: ``QListView`` lays out *every* row again after each insert
+    (calling the Python model's ``rowCount()`` for each), so appending page 100 stalls the event loop for tens of
+    milliseconds; a table's fixed-height header sections cost nothing per row. Headers, grid and horizontal
+    scrolling are off, so it looks and behaves like a list. The person page can use it for a person's timeline.
+    """
+    table = QTableView(parent)
+    table.setObjectName("timelineList")
+    table.setAccessibleName("Timeline")
+    table.setModel(model)
+    delegate = TimelineDelegate(table)
+    table.setItemDelegate(delegate)
+    table.horizontalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    rows = table.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setMinimumSectionSize(1)
+    rows.setDefaultSectionSize(delegate.row_height(table.font()))
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setCornerButtonEnabled(False)
+    table.setTabKeyNavigation(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setMouseTracking(True)
+    table.setFrameShape(QFrame.Shape.NoFrame)
+    return table
+
+
 class TimelineView(QWidget):
     """The Timeline page (see the module docstring).
 
@@ -117,33 +152,8 @@ class TimelineView(QWidget):
         layout.addWidget(self.error_bar)
 
         self.model = TimelineModel(client, self, clock=clock)
-        # A one-column table rather than a QListView: QListView lays out *every* row again after each insert
-        # (calling the Python model's rowCount() for each), so appending page 100 would stall the loop for
-        # tens of milliseconds; a table's fixed-height header sections cost nothing per row.
-        self.list = QTableView(self)
-        self.list.setObjectName("timelineList")
-        self.list.setAccessibleName("Timeline")
-        self.list.setModel(self.model)
-        self.delegate = TimelineDelegate(self.list)
-        self.list.setItemDelegate(self.delegate)
-        self.list.horizontalHeader().hide()
-        self.list.horizontalHeader().setStretchLastSection(True)
-        rows = self.list.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setMinimumSectionSize(1)
-        rows.setDefaultSectionSize(self.delegate.row_height(self.list.font()))
-        self.list.setShowGrid(False)
-        self.list.setWordWrap(False)
-        self.list.setCornerButtonEnabled(False)
-        self.list.setTabKeyNavigation(False)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setMouseTracking(True)
-        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        self.list = make_timeline_table(self.model, self)
+        self.delegate = self.list.itemDelegate()
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._show_context_menu)
         self.list.activated.connect(self._open_index)

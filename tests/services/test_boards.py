@@ -10,7 +10,18 @@ from uuid import uuid4
 import pytest
 
 from recipro_desktop.core.clock import FixedClock
-from recipro_desktop.core.models import Act, ActKind, Channel, Direction, Interaction, Need, NeedStatus, Person
+from recipro_desktop.core.models import (
+    Act,
+    ActKind,
+    Channel,
+    Direction,
+    Interaction,
+    JournalEntry,
+    Need,
+    NeedStatus,
+    Person,
+    PromptKind,
+)
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services import boards
 from recipro_desktop.services.access import create_journal
@@ -286,3 +297,23 @@ def test_names_for_resolves_only_the_ids_asked(service: JournalService) -> None:
     missing = uuid4()
     assert boards.names_for(service, [ben.id, ana.id, ana.id, missing]) == {ana.id: "Ana Souza", ben.id: "Ben Ito"}
     assert boards.names_for(service, []) == {}
+
+
+def test_gratitude_journal_newest_first_with_names(service: JournalService) -> None:
+    ana = person(service, "Ana Souza")
+    old = service.add_entry(
+        JournalEntry(
+            written_on=ago(9), text="Grateful for Ana's patience", people=(ana.id,), prompt_kind=PromptKind.GRATITUDE
+        )
+    )
+    service.add_entry(JournalEntry(written_on=ago(1), text="A reflection", prompt_kind=PromptKind.REFLECTION))
+    service.add_entry(JournalEntry(written_on=ago(2), text="A plain note"))
+    new = service.add_entry(
+        JournalEntry(written_on=ago(3), text="The team's help", prompt_kind=PromptKind.GRATITUDE, prompt="Who helped?")
+    )
+
+    cards = boards.gratitude_journal(service)
+
+    assert [c.entry.id for c in cards] == [new.id, old.id]
+    assert cards[1].names == ("Ana Souza",) and cards[0].names == ()
+    assert [c.entry.id for c in boards.gratitude_journal(service, limit=1)] == [new.id]

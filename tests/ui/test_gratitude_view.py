@@ -8,18 +8,24 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from recipro_desktop.core.models import Act, ActKind, Direction, Person
+from recipro_desktop.core.models import Act, ActKind, Direction, JournalEntry, Person, PromptKind
+from recipro_desktop.core.settings import DEFAULT_GRATITUDE_PROMPTS
+from recipro_desktop.services.today import prompt_for_day
 from recipro_desktop.ui.gratitude_model import ThanksModel
 from recipro_desktop.ui.gratitude_view import GratitudeView
 from recipro_desktop.ui.thank_dialog import ThankDialog
 from tests.ui import journal_fixtures
+from tests.ui.conftest import ModalGuard
 from tests.ui.journal_fixtures import TODAY, JournalEnv
 
 demo_env = journal_fixtures.demo_env  # the shared fixtures, found by pytest under these names
 journal_env = journal_fixtures.journal_env
+
+
+GRAT = PromptKind.GRATITUDE
 
 
 def ago(days: int) -> date:
@@ -226,3 +232,47 @@ def test_dialog_shows_note_text_as_plain_text(qtbot: QtBot, journal_env: Journal
     assert dialog.ui.summaryLabel.textFormat() == Qt.TextFormat.PlainText
     assert dialog.ui.summaryLabel.text().startswith('<a href="http://x">click</a>')
     assert "Ana" not in dialog.windowTitle()
+
+
+def test_gratitude_journal_shows_the_question_and_the_answers(qtbot: QtBot, journal_env: JournalEnv) -> None:
+    s = journal_env.service
+    ana = s.add_person(Person(display_name="Ana Souza"))
+    s.add_entry(JournalEntry(written_on=ago(6), text="Ana's patience\nand more", people=(ana.id,), prompt_kind=GRAT))
+    s.add_entry(JournalEntry(written_on=ago(1), text="The team", prompt_kind=GRAT, prompt="Who helped you?"))
+    s.add_entry(JournalEntry(written_on=ago(0), text="Not gratitude"))
+    view = GratitudeView(journal_env.client, clock=journal_env.clock)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.entries_model.rowCount() == 2, timeout=5_000)
+    rows = [view.entries_model.index(r) for r in range(2)]
+    assert [r.data() for r in rows] == ["The team", "Ana's patience"]
+    assert [r.data(ThanksModel.SecondaryRole) for r in rows] == ["Who helped you?", "About Ana Souza"]
+    assert [r.data(ThanksModel.AgeRole) for r in rows] == ["yesterday", "6 days ago"]
+    expected = prompt_for_day(TODAY, DEFAULT_GRATITUDE_PROMPTS, ())
+    assert expected is not None and view.prompt_label.text() == expected.text
+    assert view.prompt_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_write_answers_todays_question(qtbot: QtBot, journal_env: JournalEnv, modals: ModalGuard) -> None:
+    from recipro_desktop.ui.gratitude_view import ENTRY_DIALOG, _optional_class
+
+    if _optional_class(ENTRY_DIALOG) is None:
+        pytest.skip("the entry dialog (UI-D) is not part of this build")
+    view = GratitudeView(journal_env.client, clock=journal_env.clock)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.prompt_label.text()), timeout=5_000)
+
+    def write(dialog: QDialog) -> int:
+        dialog.ui.textEdit.setPlainText("Grateful for a quiet week")  # type: ignore[attr-defined]
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    modals.answer("exec", write)
+    qtbot.mouseClick(view.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.entries_model.rowCount() == 1, timeout=5_000)
+    entry = view.entries_model.card(0).entry  # type: ignore[union-attr]
+    assert entry.text == "Grateful for a quiet week"
+    assert entry.prompt_kind is PromptKind.GRATITUDE and entry.prompt == view.prompt_label.text()
+    assert journal_env.service.get_entry(entry.id).prompt == entry.prompt
+    qtbot.waitUntil(lambda: not journal_env.runner.busy, timeout=5_000)
