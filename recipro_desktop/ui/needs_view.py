@@ -4,7 +4,7 @@ A sortable table on the left (need, person, how long ago it was heard, follow-up
 and, on the right, the selected need in full: its text, tags and context, the people whose "can help with"
 matches it (double-click or Enter to open one, e.g. to make an introduction), and the actions — mark it
 **helping**, **met** or **dropped**, set or clear a **follow-up** date, **open the person**. Every action has a
-mnemonic (Alt+H, Alt+M, Alt+D, Alt+U, Alt+P) so the board works without a mouse.
+mnemonic (Alt+I, Alt+M, Alt+D, Alt+U, Alt+P) so the board works without a mouse.
 
 The board is computed in the background (:func:`recipro_desktop.services.boards.needs_board`) and refreshed when
 needs or people change. Edits go through ``client.mutate`` with ``update_need(replace(need, ...))``; a need
@@ -156,10 +156,10 @@ class NeedsView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NeedsModel.NEED, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (NeedsModel.PERSON, 140),
-            (NeedsModel.HEARD, 112),
-            (NeedsModel.FOLLOW_UP, 84),
-            (NeedsModel.STATUS, 66),
+            (NeedsModel.PERSON, 130),
+            (NeedsModel.HEARD, 110),
+            (NeedsModel.FOLLOW_UP, 80),
+            (NeedsModel.STATUS, 62),
             (NeedsModel.HELPERS, 150),
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -174,7 +174,7 @@ class NeedsView(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([800, 380])
+        self.splitter.setSizes([860, 320])
         self.splitter.setChildrenCollapsible(False)
         self.empty_label = _plain_label(self, "emptyLabel", role="muted")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -217,20 +217,18 @@ class NeedsView(QWidget):
         box.addWidget(self.context_label)
 
         actions = QHBoxLayout()
-        self.helping_button = QPushButton("&Helping", panel)
+        self.helping_button = QPushButton("Help&ing", panel)
         self.helping_button.setObjectName("helpingButton")
-        self.helping_button.setToolTip("You are helping with this (Alt+H)")
+        self.helping_button.setToolTip("You are helping with this (Alt+I)")
         self.met_button = QPushButton("&Met", panel)
         self.met_button.setObjectName("metButton")
         self.met_button.setToolTip("This need was met: it leaves the board (Alt+M)")
         self.dropped_button = QPushButton("&Dropped", panel)
         self.dropped_button.setObjectName("droppedButton")
         self.dropped_button.setToolTip("No longer relevant: it leaves the board (Alt+D)")
-        for button, status in (
-            (self.helping_button, NeedStatus.HELPING),
-            (self.met_button, NeedStatus.MET),
-            (self.dropped_button, NeedStatus.DROPPED),
-        ):
+        self.helping_button.clicked.connect(self._toggle_helping)
+        actions.addWidget(self.helping_button)
+        for button, status in ((self.met_button, NeedStatus.MET), (self.dropped_button, NeedStatus.DROPPED)):
             button.clicked.connect(lambda _checked=False, s=status: self.set_status(s))
             actions.addWidget(button)
         actions.addStretch(1)
@@ -413,7 +411,13 @@ class NeedsView(QWidget):
         self.tags_label.setVisible(bool(need.tags))
         self.context_label.setText(need.context)
         self.context_label.setVisible(bool(need.context))
-        self.helping_button.setEnabled(need.status is not NeedStatus.HELPING)
+        helping = need.status is NeedStatus.HELPING
+        self.helping_button.setText("Stop help&ing" if helping else "Help&ing")
+        self.helping_button.setToolTip(
+            "Back to open: you are not helping with this any more (Alt+I)"
+            if helping
+            else "You are helping with this (Alt+I)"
+        )
         self.clear_follow_up_button.setEnabled(need.follow_up_on is not None)
         self.follow_up_edit.setDate(_qdate(need.follow_up_on or today + timedelta(days=7)))
         if card.mine:
@@ -459,7 +463,7 @@ class NeedsView(QWidget):
     # --- actions -------------------------------------------------------------------------------------------
 
     def set_status(self, status: NeedStatus) -> None:
-        """Mark the current need helping, met or dropped (met and dropped leave the board)."""
+        """Set the current need open, helping, met or dropped (met and dropped leave the board)."""
         card = self.current_card()
         if card is None:
             return
@@ -467,6 +471,12 @@ class NeedsView(QWidget):
         if status is not NeedStatus.MET and status is not NeedStatus.DROPPED:
             self._keep_need = card.need.id
         self._save(updated, "need-status")
+
+    def _toggle_helping(self) -> None:
+        card = self.current_card()
+        if card is not None:
+            helping = card.need.status is NeedStatus.HELPING
+            self.set_status(NeedStatus.OPEN if helping else NeedStatus.HELPING)
 
     def set_follow_up(self, day: date | None) -> None:
         """Set (or with None, clear) the current need's follow-up date."""

@@ -112,13 +112,24 @@ def test_mark_helping_then_met_is_stored_and_met_leaves_the_board(qtbot: QtBot, 
     qtbot.waitUntil(lambda: service.get_need(board.translator.id).status is NeedStatus.HELPING, timeout=5_000)
     qtbot.waitUntil(lambda: "Helping" in [r[4] for r in rows(view)], timeout=5_000)
     assert view.current_card().need.id == board.translator.id  # type: ignore[union-attr]  (selection kept)
-    assert not view.helping_button.isEnabled()
+    assert view.helping_button.text() == "Stop help&ing"
 
     view.table.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # the "&Met" mnemonic
     qtbot.waitUntil(lambda: service.get_need(board.translator.id).status is NeedStatus.MET, timeout=5_000)
     wait_loaded(qtbot, view, 2)
     assert "Needs a German translator for a contract" not in [r[0] for r in rows(view)]
+
+
+def test_stop_helping_reopens(qtbot: QtBot, board: Board) -> None:
+    view, service = board.view, board.env.service
+    _select(qtbot, view, board.speaking)
+    view.table.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # "Help&ing"
+    qtbot.waitUntil(lambda: service.get_need(board.speaking.id).status is NeedStatus.HELPING, timeout=5_000)
+    qtbot.waitUntil(lambda: view.helping_button.text() == "Stop help&ing", timeout=5_000)
+    qtbot.keyClick(view, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: service.get_need(board.speaking.id).status is NeedStatus.OPEN, timeout=5_000)
 
 
 def test_dropped_leaves_the_board(qtbot: QtBot, board: Board) -> None:
