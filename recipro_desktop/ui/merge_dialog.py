@@ -49,6 +49,10 @@ def _plain_label(text: str, parent: QWidget, *, muted: bool = False) -> QLabel:
     return label
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _mnemonic_safe(text: str) -> str:
     """Button text shows ``&`` literally instead of making it a shortcut marker."""
     return text.replace("&", "&&")
@@ -209,9 +213,15 @@ class MergeDialog(QDialog):
             .removeprefix("Birthday ")
             .split(" · ")[0],
             "last": ago(summary.last_interaction, today) if summary.last_interaction else "never",
-            "history": (
-                f"{summary.acts} acts, {summary.needs} listening notes, {summary.commitments} promises, "
-                f"{summary.interactions} interactions, {summary.entries} notes"
+            "history": ", ".join(
+                _count(n, word)
+                for n, word in (
+                    (summary.acts, "act"),
+                    (summary.needs, "listening note"),
+                    (summary.commitments, "promise"),
+                    (summary.interactions, "interaction"),
+                    (summary.entries, "note"),
+                )
             ),
             "created": human_date(person.created_at.date(), today),
         }

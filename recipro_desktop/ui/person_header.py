@@ -214,13 +214,17 @@ class PersonHeader(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        rgb = f"{text.red()}, {text.green()}, {text.blue()}"
+        chip_style = (  # tints of the text colour read on light and dark windows alike
+            f"QLabel#tagChip {{ border: 1px solid rgba({rgb}, 0.30); background: rgba({rgb}, 0.06);"
+            " border-radius: 9px; padding: 1px 8px; }"
+        )
         for tag in tags:
             chip = QLabel(tag, self.tags_box)
             chip.setTextFormat(Qt.TextFormat.PlainText)
             chip.setObjectName("tagChip")
-            chip.setStyleSheet(
-                "QLabel#tagChip { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }"
-            )
+            chip.setStyleSheet(chip_style)
             self.tags_layout.addWidget(chip)
         self.tags_layout.addStretch(1)
         self.tags_box.setVisible(bool(tags))

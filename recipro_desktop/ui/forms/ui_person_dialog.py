@@ -37,7 +37,9 @@ class Ui_PersonDialog(object):
         self.tabWidget.setObjectName(u"tabWidget")
         self.basicsTab = QWidget()
         self.basicsTab.setObjectName(u"basicsTab")
-        self.basicsLayout = QFormLayout(self.basicsTab)
+        self.basicsTabLayout = QVBoxLayout(self.basicsTab)
+        self.basicsTabLayout.setObjectName(u"basicsTabLayout")
+        self.basicsLayout = QFormLayout()
         self.basicsLayout.setObjectName(u"basicsLayout")
         self.basicsLayout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.displayNameLabel = QLabel(self.basicsTab)
@@ -176,10 +178,19 @@ class Ui_PersonDialog(object):
 
         self.basicsLayout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.archivedCheck)
 
+
+        self.basicsTabLayout.addLayout(self.basicsLayout)
+
+        self.basicsTabSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.basicsTabLayout.addItem(self.basicsTabSpacer)
+
         self.tabWidget.addTab(self.basicsTab, "")
         self.contactTab = QWidget()
         self.contactTab.setObjectName(u"contactTab")
-        self.contactLayout = QFormLayout(self.contactTab)
+        self.contactTabLayout = QVBoxLayout(self.contactTab)
+        self.contactTabLayout.setObjectName(u"contactTabLayout")
+        self.contactLayout = QFormLayout()
         self.contactLayout.setObjectName(u"contactLayout")
         self.contactLayout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.emailsLabel = QLabel(self.contactTab)
@@ -242,10 +253,19 @@ class Ui_PersonDialog(object):
 
         self.contactLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.linksError)
 
+
+        self.contactTabLayout.addLayout(self.contactLayout)
+
+        self.contactTabSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.contactTabLayout.addItem(self.contactTabSpacer)
+
         self.tabWidget.addTab(self.contactTab, "")
         self.relationshipTab = QWidget()
         self.relationshipTab.setObjectName(u"relationshipTab")
-        self.relationshipLayout = QFormLayout(self.relationshipTab)
+        self.relationshipTabLayout = QVBoxLayout(self.relationshipTab)
+        self.relationshipTabLayout.setObjectName(u"relationshipTabLayout")
+        self.relationshipLayout = QFormLayout()
         self.relationshipLayout.setObjectName(u"relationshipLayout")
         self.relationshipLayout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.howMetLabel = QLabel(self.relationshipTab)
@@ -408,6 +428,13 @@ class Ui_PersonDialog(object):
         self.canHelpWithError.setProperty(u"role", u"error")
 
         self.relationshipLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.canHelpWithError)
+
+
+        self.relationshipTabLayout.addLayout(self.relationshipLayout)
+
+        self.relationshipTabSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.relationshipTabLayout.addItem(self.relationshipTabSpacer)
 
         self.tabWidget.addTab(self.relationshipTab, "")
         self.notesTab = QWidget()
