@@ -56,6 +56,7 @@ _ID = Qt.ItemDataRole.UserRole.value + 2
 _ROW = Qt.ItemDataRole.UserRole.value + 3
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _FONT, _FOREGROUND, _SORT, _ID, _ROW})
 _CENTER = Qt.AlignmentFlag.AlignCenter.value
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +219,7 @@ class PeopleTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called thousands of times per repaint: roles are compared as plain ints (comparing with Qt's enum
