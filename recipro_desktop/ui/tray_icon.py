@@ -105,13 +105,12 @@ def tooltip_text(count: int, paused_until: datetime | None = None, *, locked: bo
 
 
 def menu_title(nudge: Nudge) -> str:
-    """One menu line: the rule's label and the title, invisible controls removed, ``&`` kept literal."""
+    """One menu line: the title (it already says what to do; the icon shows the kind), invisible controls
+    removed, cut to :data:`MENU_TITLE_MAX`, ``&`` kept literal (not a mnemonic)."""
     title = strip_invisible(nudge.title)
     if len(title) > MENU_TITLE_MAX:
         title = title[: MENU_TITLE_MAX - 1].rstrip() + "…"
-    label = RULE_LABELS[nudge.rule]
-    line = title if nudge.rule is NudgeRule.USER_REMINDER else f"{label}: {title}"
-    return line.replace("&", "&&")
+    return title.replace("&", "&&")
 
 
 class TrayIcon(QSystemTrayIcon):
@@ -234,6 +233,7 @@ class TrayIcon(QSystemTrayIcon):
         header.setEnabled(False)
         for nudge in self._nudges[:MENU_NUDGES]:
             sub = menu.addMenu(icon(_RULE_ICONS[nudge.rule]), menu_title(nudge))
+            sub.menuAction().setToolTip(RULE_LABELS[nudge.rule])
             self._add(sub, "Open", lambda n=nudge: self.item_requested.emit(n.item_kind, n.item_id))
             self._add(sub, "Done", lambda n=nudge: self.done_requested.emit(n))
             self._add(sub, "Snooze 1 day", lambda n=nudge: self.snooze_requested.emit(n, SNOOZE_DAY))
