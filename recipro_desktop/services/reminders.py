@@ -15,6 +15,7 @@ turns a :class:`~recipro_desktop.core.clock.Clock`'s UTC instant into the machin
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from recipro_desktop.core.clock import Clock
-from recipro_desktop.core.errors import NotFoundError
+from recipro_desktop.core.errors import NotFoundError, ValidationError
 from recipro_desktop.core.models import ItemKind, Recurrence
 from recipro_desktop.core.reminders import (
     NotificationPlan,
@@ -287,3 +288,28 @@ def render_text(pending: Sequence[Mapping[str, object]], now: datetime) -> str:
         title = strip_invisible(str(p["title"]))
         lines.append(f"  {RULE_LABELS[rule]:<{width}}  {when:<18}  {title}")
     return "\n".join(lines)
+
+
+def parse_now(text: str | None, clock: Clock, tz: tzinfo | None = None) -> datetime:
+    """The instant of ``recipro reminders --now ISO-DATETIME`` (a naive time is the user's local time), or the
+    clock's now in the local zone when not given. Raises ``ValidationError`` (field ``now``) for bad input."""
+    if text is None or not text.strip():
+        return local_now(clock, tz)
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError("now", "Use an ISO date and time such as 2026-03-10T09:00 (or 2026-03-10).") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=tz) if tz is not None else parsed.astimezone()
+    return parsed.astimezone(tz) if tz is not None else parsed
+
+
+def reminders_command(
+    service: JournalService, clock: Clock, *, now: str | None = None, as_json: bool = False, tz: tzinfo | None = None
+) -> str:
+    """The whole output of ``recipro reminders [--now ISO] [--json]`` (read-only; nothing is marked notified)."""
+    when = parse_now(now, clock, tz)
+    pending = pending_for_cli(service, when)
+    if as_json:
+        return json.dumps({"now": when.isoformat(), "due": pending}, ensure_ascii=False, indent=2)
+    return render_text(pending, when)

@@ -226,3 +226,20 @@ def test_local_now_uses_the_given_zone(clock: FixedClock) -> None:
     tokyo = svc.local_now(clock, ZoneInfo("Asia/Tokyo"))
     assert tokyo == NOW and tokyo.utcoffset() == timedelta(hours=9)
     assert svc.local_now(clock).tzinfo is not None
+
+
+def test_cli_command_output_and_now(service: JournalService, clock: FixedClock) -> None:
+    fill(service)
+    text = svc.reminders_command(service, clock, now="2026-03-10T12:00:00+00:00")
+    assert text.startswith("6 due (")
+    data = json.loads(svc.reminders_command(service, clock, now="2026-03-10T12:00", as_json=True, tz=UTC))
+    assert data["now"] == "2026-03-10T12:00:00+00:00" and len(data["due"]) == 6
+    early = json.loads(svc.reminders_command(service, clock, now="2026-03-01", as_json=True, tz=UTC))
+    assert all(d["rule"] != "thanks_owed" for d in early["due"])  # the act was not even received yet
+    assert svc.parse_now(None, clock, UTC) == NOW
+    from recipro_desktop.core.errors import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        svc.parse_now("next tuesday", clock)
+    assert info.value.field == "now"
+    assert svc.load_state(service) == ReminderState()  # listing never marks anything notified
