@@ -324,7 +324,7 @@ def test_lock_arriving_while_a_check_runs_suppresses_its_notification(qtbot: QtB
     owe_thanks(harness.env, "Ana")
     harness.scheduler.start()
     harness.locked = True  # locked before the background check comes back
-    qtbot.waitSignal(harness.scheduler.checked, timeout=5000).wait() if harness.scheduler._in_flight else None
+    qtbot.waitUntil(lambda: not harness.scheduler._in_flight, timeout=5000)
     harness.idle(qtbot)
     assert harness.notes == [] and harness.mutations == 0
 
