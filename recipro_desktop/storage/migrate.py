@@ -23,6 +23,7 @@ connection handed over in ``config.attributes["connection"]``. Tests add their o
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,7 +152,7 @@ def upgrade(
             return None
         backup_path: Path | None = None
         if backup and state.has_tables:
-            backup_path = _backup_before(conn, paths, key, reason=f"pre-{head}", now=now)
+            backup_path = _backup_before(conn, paths, key, reason=backup_reason(head), now=now)
         log.info("migrating schema from %s to %s", state.revision, head)
         raw = conn.connection.driver_connection
         assert raw is not None
@@ -183,6 +184,11 @@ def upgrade(
                 raise
     log.info("schema migrated to %s", head)
     return UpgradeResult(from_revision=state.revision, to_revision=head, backup=backup_path)
+
+
+def backup_reason(revision: str) -> str:
+    """The slug naming a pre-migration backup: ``pre-<revision>`` (lowercase letters, digits and dashes)."""
+    return "pre-" + re.sub(r"[^a-z0-9]+", "-", revision.lower()).strip("-")[:35]
 
 
 def _failure_message(backup_path: Path | None, why: str) -> str:

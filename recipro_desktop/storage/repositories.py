@@ -285,8 +285,7 @@ class Repository:
         self.session.add(row)
         self.session.flush()
         self._write_links(spec, [obj], replace=False)
-        self.reindex(spec, [cast(Any, obj).id])
-        stored: M = self.get(spec, cast(Any, obj).id)
+        stored: M = self.reindex(spec, [cast(Any, obj).id])[0]
         return stored
 
     def update(self, obj: M) -> M:
@@ -326,10 +325,9 @@ class Repository:
                 "This item was changed elsewhere since you opened it; your edit was not saved. Reload and retry."
             ) from None
         self._write_links(spec, [obj], replace=True)
-        self.reindex(spec, [item.id])
+        stored: M = self.reindex(spec, [item.id])[0]
         if renamed:
             self.reindex_linked_to([item.id])
-        stored: M = self.get(spec, item.id)
         return stored
 
     def delete(self, spec: Spec[Any], item_id: UUID) -> None:
@@ -410,7 +408,7 @@ class Repository:
         self._null_refs("reminders", "person_id", person_id)
         met_through = self._null_refs("people", "met_through_id", person_id)
         self._touch("acts", changed_acts, stamp)
-        for spec in (COMMITMENT, INTERACTION, ENTRY):
+        for spec in LINKED_SPECS[1:]:  # commitments, interactions, entries (acts above)
             self._touch(spec.table.name, linked[spec.kind], stamp)
         self._touch("reminders", reminders, stamp)
         self._touch("people", met_through, stamp)
@@ -477,14 +475,15 @@ class Repository:
 
     # --- index (timeline + search) ------------------------------------------------------------------------
 
-    def reindex(self, spec: Spec[Any], ids: Sequence[UUID]) -> None:
-        """Rewrite the timeline/search rows of these items from what is stored now."""
+    def reindex(self, spec: Spec[M], ids: Sequence[UUID]) -> list[M]:
+        """Rewrite the timeline/search rows of these items from what is stored now; returns the items."""
         if not ids:
-            return
+            return []
         self.session.flush()
         items = self.get_many(spec, ids)
         names = self.display_names({p for item in items for p in _people_of(item)})
         timeline.write_docs(self.conn, [index_doc(item, names) for item in items])
+        return items
 
     def reindex_linked_to(self, person_ids: Iterable[UUID]) -> None:
         """Re-index every item that names one of these people (after a rename or merge)."""
