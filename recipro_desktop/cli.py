@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--person", metavar="NAME", default=None)
     timeline.add_argument("--limit", type=_positive_int, default=30, metavar="N")
 
+    reminders = sub.add_parser("reminders", help="list the nudges that are due (thank-yous, promises, birthdays...)")
+    reminders.add_argument("--now", default=None, metavar="ISO-DATETIME", help="pretend it is this time")
+    reminders.add_argument("--json", action="store_true")
+
     sub.add_parser("check", help="verify encryption, integrity, key slots and permissions")
     sub.add_parser("backup", help="write a verified, encrypted backup now")
     restore = sub.add_parser("restore", help="replace the journal with a backup (the current file is kept aside)")
@@ -389,6 +393,17 @@ class Cli:
                         names[pid] = "(deleted)"
         return names
 
+    def cmd_reminders(self) -> int:
+        from recipro_desktop.services.reminders import parse_now, reminders_command
+
+        parse_now(self.args.now, self.clock)  # a bad --now is a usage error before the journal is unlocked
+        journal = self.open()
+        try:
+            self.say(reminders_command(journal.service, self.clock, now=self.args.now, as_json=self.args.json))
+        finally:
+            journal.close()
+        return 0
+
     # -- maintenance
 
     def cmd_check(self) -> int:
@@ -525,6 +540,7 @@ COMMANDS: dict[str | None, Callable[[Cli], int]] = {
     "stats": Cli.cmd_stats,
     "search": Cli.cmd_search,
     "timeline": Cli.cmd_timeline,
+    "reminders": Cli.cmd_reminders,
     "check": Cli.cmd_check,
     "backup": Cli.cmd_backup,
     "restore": Cli.cmd_restore,

@@ -362,3 +362,21 @@ def test_demo_generates_recent_dates(journal: Path) -> None:
     finally:
         opened.close()
     assert page.items[0].on.year >= date.today().year - 1
+
+
+def test_reminders_lists_what_is_due_as_text_and_json(journal: Path) -> None:
+    code, out, _ = run("--data-dir", str(journal), "reminders", "--now", "2030-01-01T09:00")
+    assert code == 0
+    assert out.splitlines()[0].split()[1] == "due"
+    code, out, _ = run("--data-dir", str(journal), "reminders", "--now", "2030-01-01", "--json")
+    assert code == 0
+    listed = json.loads(out)
+    assert listed["now"].startswith("2030-01-01")
+    assert listed["due"] and all(item["overdue"] for item in listed["due"])
+
+
+def test_reminders_rejects_a_bad_time_before_unlocking(journal: Path) -> None:
+    code, out, err = run("--data-dir", str(journal), "reminders", "--now", "tomorrow")
+    assert code == 2
+    assert "ISO date" in err
+    assert out == ""
