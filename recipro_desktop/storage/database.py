@@ -16,6 +16,8 @@ in a small :class:`QueuePool`, and a connection is only ever used by one session
 from __future__ import annotations
 
 import logging
+import os
+import resource
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +36,7 @@ from recipro_desktop.core.errors import (
     DamagedJournalError,
     JournalError,
     NotFoundError,
+    StorageFullError,
     StorageUnavailableError,
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
@@ -50,6 +53,9 @@ BULK_CACHE_KIB = 256 * 1024
 large transaction that overflows the cache spills dirty pages into the WAL and writes them again on every
 later change: a 200,000-item import went from minutes to seconds with this. SQLite only allocates what the
 transaction actually touches."""
+
+FULL_BELOW_BYTES = 1024 * 1024
+"""Below this much free space an I/O error while writing is reported as a full disk."""
 
 POOL_SIZE = 2
 """Connections kept open: the worker's session plus one for a backup or integrity check running beside it."""
@@ -294,11 +300,26 @@ class Database:
             translated = driver.translate_error(exc, path=self.paths.database)
         else:
             translated = None
+        if isinstance(translated, StorageUnavailableError) and "disk i/o error" in str(exc).lower() and self._full():
+            translated = StorageFullError("The disk is full: nothing was saved. Free some space and try again.")
         if isinstance(translated, DamagedJournalError) and not self._damaged:
             log.error("damaged page met during a query; closing the journal")
             self._damaged = True
             self.close()
         return translated
+
+    def _full(self) -> bool:
+        """Whether an I/O error on write is really "no space": SQLite reports a file-size limit (EFBIG) and
+        some full filesystems as a bare ``disk I/O error`` (RELIABILITY A3), the same words as a volume
+        that vanished (A11). A finite file-size limit or (almost) no free space decides it."""
+        soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+        if soft != resource.RLIM_INFINITY:
+            return True
+        try:
+            stats = os.statvfs(self.paths.data_dir)
+        except OSError:
+            return False  # the folder itself is gone: unavailable, not full
+        return stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES
 
 
 def _integrity_error(exc: sa_exc.IntegrityError) -> JournalError:

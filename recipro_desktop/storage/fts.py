@@ -49,13 +49,11 @@ def match_expression(text: str) -> str | None:
     """The FTS5 query for what a user typed: every word must match as a prefix; None when nothing is searchable.
 
     Each whitespace-separated word becomes a quoted string (inner quotes doubled) with a ``*``: FTS5 reads
-    it as a prefix phrase, whatever characters it contains. Words without a letter or digit are dropped
-    (they tokenise to nothing, and an empty phrase is an FTS5 syntax error).
+    it as a prefix phrase, whatever characters it contains. Control characters are removed and words
+    without a letter or digit dropped (they tokenise to nothing, and an empty phrase is an FTS5 syntax error).
     """
     parts = []
-    for word in text.split():
-        if not any(ch.isalnum() for ch in word):
-            continue
+    for word in _words(text):
         parts.append('"' + word.replace('"', '""') + '"*')
     return " ".join(parts) if parts else None
 
@@ -78,6 +76,8 @@ def delete(conn: Connection, rowids: Iterable[int], person_rowids: Iterable[int]
         conn.exec_driver_sql("DELETE FROM person_name_fts WHERE rowid = ?", people)
 
 
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F], " ")
+
 RANK_WINDOW = 3000
 """A query matching more items than this is ranked among its most recent ``RANK_WINDOW`` matches only.
 
@@ -87,7 +87,10 @@ grow with time (new and edited items get the next rowid; bulk loads are numbered
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    """The searchable words of ``text``: NUL and other control characters removed (a NUL would end the FTS5
+    query string early: "unterminated string"), words without a letter or digit dropped."""
+    cleaned = text.translate(_CONTROLS)
+    return [w for w in cleaned.split() if any(ch.isalnum() for ch in w)]
 
 
 def search(conn: Any, text: str, *, limit: int = 50) -> list[SearchHit]:

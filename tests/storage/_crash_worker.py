@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 import signal
 import sys
 from datetime import UTC, date, datetime
@@ -21,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from recipro_desktop.core.clock import FixedClock
+from recipro_desktop.core.errors import JournalError
 from recipro_desktop.core.models import Act, ActKind, Direction, Person
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.journal import JournalService
@@ -103,3 +105,25 @@ def migrate(
     db = Database.open(JournalPaths(Path(data_dir)), key, extra_version_locations=[Path(extra)])
     db.close()
     out.send_bytes(b"done")
+
+
+# --- A3: a file-size limit -------------------------------------------------------------------------------
+
+BIG_NOTE = f"{CANARY_NOTE} " + "a long note that will not fit " * 3000
+
+
+def fill_under_file_size_limit(data_dir: str, key: bytes, out: multiprocessing.connection.Connection) -> None:
+    """Ignore SIGXFSZ, cap every file this process writes at 64 KiB (RLIMIT_FSIZE), then save big notes."""
+    db = Database.open(JournalPaths(Path(data_dir)), key)
+    service = JournalService(db, FixedClock(datetime(2026, 1, 15, 9, 0, tzinfo=UTC)))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.RLIM_INFINITY))
+    try:
+        service.add_many(people=[Person(display_name=f"Big {n}", notes=BIG_NOTE) for n in range(20)])
+        out.send_bytes(b"saved")
+    except JournalError as exc:
+        out.send_bytes(f"{type(exc).__name__}: {exc}".encode())
+    except BaseException as exc:  # anything else is a failure of the code under test
+        out.send_bytes(f"UNEXPECTED {type(exc).__name__}".encode())
+    finally:
+        db.close()
