@@ -1,11 +1,40 @@
 """Recipro: a private, encrypted desktop journal of the reciprocal relationships in a person's network."""
 
-from importlib.metadata import PackageNotFoundError, version
+import os
+import sys
 
-try:
-    __version__ = version("recipro")
-except PackageNotFoundError:  # running from a source tree that was not installed (e.g. a frozen bundle)
-    __version__ = "0.1.0"
+FALLBACK_VERSION = "0.1.0"  # a source tree that was not installed (e.g. a frozen bundle)
+
+
+def _installed_version() -> str:
+    """The installed distribution's version, from its ``recipro-<version>.dist-info`` folder name.
+
+    ``importlib.metadata`` would give the same answer but costs ~50 ms of imports (``email``, ``zipfile``…) on
+    the way to the window's first paint (DESIGN §6, ``benchmarks/gui_start.py``); it is only the fallback here,
+    when there is not exactly one such folder on ``sys.path``.
+    """
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(
+            n[len("recipro-") : -len(".dist-info")]
+            for n in names
+            if n.startswith("recipro-") and n.endswith(".dist-info")
+        )
+    if len(found) == 1:
+        return found.pop()
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("recipro")
+    except PackageNotFoundError:
+        return FALLBACK_VERSION
+
+
+__version__ = _installed_version()
 
 APP_NAME = "Recipro"
 APP_ID = "recipro"

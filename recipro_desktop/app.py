@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from recipro_desktop import APP_NAME
@@ -40,13 +40,13 @@ from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.main_window import MainWindow
 from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_screenshot_request
-from recipro_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
     from recipro_desktop.services.access import OpenJournal
     from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
     from recipro_desktop.ui.setup_wizard import SetupWizard
+    from recipro_desktop.ui.task_runner import TaskRunner
     from recipro_desktop.ui.theme import ThemeWatcher
     from recipro_desktop.ui.unlock_dialog import UnlockDialog
 
@@ -173,12 +173,13 @@ class AppController(QObject):
         self.probe = probe
         self._passphrase = passphrase
         self.window: MainWindow | None = None
+        self.theme: ThemeWatcher | None = None
         self.wizard: SetupWizard | None = None
         self.unlock_dialog: UnlockDialog | None = None
         self.journal: OpenJournal | None = None
         self.client: JournalClient | None = None
         self.runner: TaskRunner | None = None  # the journal's database worker
-        self._startup = TaskRunner(self, thread_name="recipro-start")
+        self._startup: TaskRunner | None = None  # made after the first paint, like everything not needed for it
         self._ended = False
         self.exit_code: int | None = None
 
@@ -212,8 +213,23 @@ class AppController(QObject):
 
     def _painted(self, then: Any) -> None:
         if self.probe:
-            print(f"painted {time.monotonic():.6f}", flush=True)
+            print(f"painted {time.monotonic():.6f} {time.process_time():.6f}", flush=True)
+        self.follow_system_theme()
         then()
+
+    def follow_system_theme(self) -> None:
+        """Light or dark as the system is, from now on (:class:`ThemeWatcher`).
+
+        For the main window this runs right after its first paint: the theme reads ``Qt.ColorScheme``, and the
+        ``Qt`` namespace costs ~20 ms to load (see ``main_window.KEY_ROLE``). Where the platform already paints
+        the system's scheme (GNOME/KDE/macOS/Windows themes) nothing visible changes; with bare Fusion on a dark
+        desktop the first frame is light.
+        """
+        app = QApplication.instance()
+        if self.theme is None and isinstance(app, QApplication):
+            from recipro_desktop.ui.theme import ThemeWatcher
+
+            self.theme = ThemeWatcher(app, self)
 
     def _open_existing(self) -> None:
         paths, passphrase, clock = self.paths, self._passphrase, self.clock
@@ -225,8 +241,11 @@ class AppController(QObject):
         self._run(lambda: demo_job(paths, clock, people), "open-demo")
 
     def _run(self, job: Callable[[], OpenJournal], name: str) -> None:
+        from recipro_desktop.ui.task_runner import TaskRunner
         from recipro_desktop.ui.unlock_dialog import run_expecting_journal_errors
 
+        if self._startup is None:
+            self._startup = TaskRunner(self, thread_name="recipro-start")
         run_expecting_journal_errors(self._startup, job, self._opened, self._open_failed, name)
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -240,6 +259,7 @@ class AppController(QObject):
     def _show_wizard(self) -> None:
         from recipro_desktop.ui.setup_wizard import SetupWizard
 
+        self.follow_system_theme()
         wizard = SetupWizard(self.paths, clock=self.clock)
         wizard.journal_created.connect(self._created)
         wizard.demo_requested.connect(self._demo_instead)
@@ -283,6 +303,7 @@ class AppController(QObject):
             journal.close()
             return
         from recipro_desktop.ui.journal_client import JournalClient
+        from recipro_desktop.ui.task_runner import TaskRunner
 
         self.journal = journal
         self.runner = TaskRunner(thread_name="recipro-db")
@@ -339,7 +360,8 @@ class AppController(QObject):
         for dialog in (self.unlock_dialog, self.wizard):
             if dialog is not None:
                 dialog.shutdown()
-        self._startup.shutdown(timeout=60)
+        if self._startup is not None:
+            self._startup.shutdown(timeout=60)
         if self.runner is not None:
             self.runner.shutdown(timeout=60)
         if self.journal is not None:
@@ -348,10 +370,11 @@ class AppController(QObject):
             log.info("journal closed")
 
 
-def make_application(argv: list[str] | None = None) -> tuple[QApplication, ThemeWatcher]:
-    """The QApplication (reused if one exists, as in tests), named, with the app icon and the system theme."""
-    from recipro_desktop.ui.theme import ThemeWatcher
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists, as in tests), named, with the app icon.
 
+    The light/dark theme is applied by the controller (:meth:`AppController.follow_system_theme`).
+    """
     QApplication.setApplicationName(APP_NAME)
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationDisplayName(APP_NAME)
@@ -360,7 +383,7 @@ def make_application(argv: list[str] | None = None) -> tuple[QApplication, Theme
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setWindowIcon(icon("app"))
     app.setQuitOnLastWindowClosed(True)  # until the tray (issue 4) keeps the app alive
-    return app, ThemeWatcher(app, app)
+    return app
 
 
 def run(args: argparse.Namespace, paths: JournalPaths | None = None) -> int:
@@ -381,7 +404,7 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None) -> int:
     from recipro_desktop.cli import DEMO_PASSPHRASE, given_passphrase
 
     passphrase = DEMO_PASSPHRASE if args.demo else given_passphrase(args)
-    app, _theme = make_application()
+    app = make_application()
     scratch = tempfile.TemporaryDirectory(prefix="recipro-shot-") if screenshot is not None else None
     # A screenshot must not overwrite the user's remembered window layout: it gets a throw-away settings file.
     settings = QSettings(str(Path(scratch.name, "layout.ini")), QSettings.Format.IniFormat) if scratch else QSettings()
@@ -394,7 +417,9 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None) -> int:
         screenshot=screenshot,
         probe=bool(os.environ.get(PROBE_ENV)),
     )
-    controller.finished.connect(app.exit, Qt.ConnectionType.QueuedConnection)
+    # Leave the loop from the loop (even when the controller ends before exec() started): a zero timer, not a
+    # queued connection, which would load the Qt namespace before the first paint (see main_window.KEY_ROLE).
+    controller.finished.connect(lambda code: QTimer.singleShot(0, lambda: app.exit(code)))
     controller.start()
     try:
         code = app.exec()

@@ -19,13 +19,16 @@ Signals:
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6 import QtCore  # ``QtCore.Qt`` only inside methods: see main_window.KEY_ROLE
+from PySide6.QtCore import QObject, Signal, Slot
 
 from recipro_desktop import APP_NAME
 from recipro_desktop.core.errors import JournalError
+
+if TYPE_CHECKING:  # message boxes are built on demand; the reporter itself exists before the first paint
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,6 @@ class ErrorReporter(QObject):
         self._widget = parent_widget
         self._box: QMessageBox | None = None
         self._repeats = 0
-        self._crash_reported.connect(self._show_crash, Qt.ConnectionType.QueuedConnection)
 
     @property
     def dialog(self) -> QMessageBox | None:
@@ -70,7 +72,7 @@ class ErrorReporter(QObject):
             box.setInformativeText(f"{self._repeats} more problem(s) happened since; the last one: {message}")
             return
         self._repeats = 0
-        self._open(QMessageBox.Icon.Warning, "Something needs your attention", message)
+        self._open("Warning", "Something needs your attention", message)
 
     def report_exception(self, exc: BaseException) -> None:
         """Show a failed job's exception as its private-safe message."""
@@ -88,6 +90,8 @@ class ErrorReporter(QObject):
         """Route uncaught exceptions to the crash dialog (redacted: type and frame locations only)."""
         from recipro_desktop.logs import install_excepthook
 
+        # Queued: a crash inside a slot is shown once that slot has unwound, and from a worker thread on the GUI one.
+        self._crash_reported.connect(self._show_crash, QtCore.Qt.ConnectionType.QueuedConnection)
         install_excepthook(report=self._crash_reported.emit)
 
     @Slot(str)
@@ -97,26 +101,32 @@ class ErrorReporter(QObject):
             self._repeats += 1
             return
         box = self._open(
-            QMessageBox.Icon.Critical,
+            "Critical",
             "An unexpected error happened",
             "Recipro hit a bug. Your journal is safe: every change you saw saved is stored.\n\n"
             "Copy the error (it holds no note text) to report it, then carry on or restart Recipro.",
         )
         box.setDetailedText(redacted)
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
         copy = box.addButton("Copy error", QMessageBox.ButtonRole.ActionRole)
         copy.setObjectName("copyErrorButton")
         copy.clicked.disconnect()  # an action button would close the box; copying should not
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(redacted))
 
-    def _open(self, level: QMessageBox.Icon, text: str, informative: str) -> QMessageBox:
-        box = QMessageBox(level, APP_NAME, text, QMessageBox.StandardButton.Close, self._widget)
+    def _open(self, level: str, text: str, informative: str) -> QMessageBox:
+        from PySide6.QtWidgets import QLabel, QMessageBox
+
+        icon = QMessageBox.Icon.Critical if level == "Critical" else QMessageBox.Icon.Warning
+        box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Close, self._widget)
         box.setObjectName("errorDialog")
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         box.setInformativeText(informative)
         label = box.findChild(QLabel, "qt_msgbox_informativelabel")
         if label is not None:
-            label.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote a path the user typed
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            label.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # messages may quote a path the user typed
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(self._forget)
         self._box = box
         box.open()

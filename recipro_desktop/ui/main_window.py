@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6 import QtCore  # ``QtCore.Qt`` only inside methods: see main_window.KEY_ROLE
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
-    QSizePolicy,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recipro_desktop import APP_NAME, __version__
+from recipro_desktop import APP_NAME
 from recipro_desktop.core.models import ItemKind, SearchHit
 from recipro_desktop.ui.error_reporter import ErrorReporter
 from recipro_desktop.ui.icons import icon
@@ -79,8 +80,19 @@ PERSON_PAGE = Page("person", "Person", "nav-people", "", "recipro_desktop.ui.per
 QUICK_ADD = ("recipro_desktop.ui.quick_add_dialog", "QuickAddDialog")
 # Where a search hit that belongs to nobody in particular is shown.
 HIT_PAGES = {ItemKind.NEED: "needs", ItemKind.REMINDER: "today"}
+# The navigation reads as a sidebar: no frame, the window's background, rounded rows; ``palette()`` references
+# keep it right in light and dark (the theme can switch at run time).
+NAV_STYLE = (
+    "QListWidget#navigationList { background: transparent; border: none; outline: none; padding: 8px 6px; }"
+    "QListWidget#navigationList::item { padding: 4px 8px; border-radius: 6px; color: palette(window-text); }"
+    "QListWidget#navigationList::item:hover { background: palette(light); }"
+    "QListWidget#navigationList::item:selected { background: palette(midlight); color: palette(window-text); }"
+)
 STATS_DELAY_MS = 400
 BUSY_DELAY_MS = 300
+# ``Qt.ItemDataRole.UserRole`` as a number: everything built before the first paint avoids the ``Qt`` namespace,
+# whose first use costs ~20 ms (PySide creates all of its enums at once; DESIGN §6 cold start).
+KEY_ROLE = 256
 
 
 def available(module: str) -> bool:
@@ -133,7 +145,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self._build_body()
         self._build_actions()
         self._build_status_bar()
-        self.init_window_state(settings if settings is not None else QSettings(), "main")
+        self.init_window_state(settings if settings is not None else QSettings(), "main", splitters=[self.splitter])
         if client is not None:
             self.attach_journal(client)
 
@@ -144,13 +156,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.nav.setObjectName("navigationList")
         self.nav.setAccessibleName("Pages")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
-        self.nav.setSpacing(2)
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setSpacing(1)
         self.nav.setMinimumWidth(150)
-        self.nav.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         for page in PAGES:
             item = QListWidgetItem(icon(page.icon), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setData(KEY_ROLE, page.key)
             item.setToolTip(f"{page.title} ({page.shortcut})")
             item.setSizeHint(QSize(140, 34))
             self.nav.addItem(item)
@@ -158,23 +169,28 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
         self.loading_page = QWidget()
-        layout = QVBoxLayout(self.loading_page)
-        layout.addStretch(2)
         self.loading_label = QLabel("Opening your journal…")
         self.loading_label.setObjectName("loadingLabel")
-        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading_label.setProperty("role", "muted")
         self.loading_bar = QProgressBar()
         self.loading_bar.setObjectName("loadingBar")
         self.loading_bar.setAccessibleName("Opening the journal")
         self.loading_bar.setRange(0, 0)
         self.loading_bar.setTextVisible(False)
-        self.loading_bar.setMaximumWidth(260)
-        layout.addWidget(self.loading_label)
-        layout.addWidget(self.loading_bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.loading_bar.setFixedWidth(260)
+        column = QVBoxLayout()
+        column.addWidget(self.loading_label)
+        column.addWidget(self.loading_bar)
+        centred = QHBoxLayout()  # centred with stretches rather than alignment flags (see KEY_ROLE)
+        centred.addStretch()
+        centred.addLayout(column)
+        centred.addStretch()
+        layout = QVBoxLayout(self.loading_page)
+        layout.addStretch(2)
+        layout.addLayout(centred)
         layout.addStretch(3)
         self.stack.addWidget(self.loading_page)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -190,9 +206,8 @@ class MainWindow(WindowStateMixin, QMainWindow):
         toolbar.setMovable(False)
         toolbar.setFloatable(False)
         toolbar.setIconSize(QSize(20, 20))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar = toolbar
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.addToolBar(toolbar)
 
     def _action(
         self, text: str, slot: Callable[[], object], shortcuts: tuple[str, ...] = (), icon_name: str = ""
@@ -212,16 +227,16 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.quick_add_action = self._action("&Quick add…", self.quick_add, ("Ctrl+N",), "nav-add")
         self.quick_add_action.setToolTip("Log an act, a need, a promise, an interaction or a note (Ctrl+N)")
         self.backup_action = self._action("&Back up now", self.backup_now)
-        self.quit_action = self._action("&Quit", self.close, ("Ctrl+Q",))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action = self._action("&Quit", self.close, ("Ctrl+Q",))  # menu roles: Qt's text heuristic
         file_menu.addActions([self.quick_add_action, self.backup_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])  # "Ctrl" is Command on macOS
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.undo_action, self.redo_action])
         self.find_action = self._action("&Search everything", self.focus_search, ("Ctrl+K", "Ctrl+F"), "nav-search")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
@@ -244,13 +259,23 @@ class MainWindow(WindowStateMixin, QMainWindow):
         help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, ("Ctrl+/",))
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addActions([self.shortcuts_action, self.about_action])
-        self.toolbar.addAction(self.quick_add_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.toolbar.addWidget(self.search)
+        quick = QPushButton(icon("nav-add"), "Quick add")  # icon and text, as a tool bar button would show them
+        quick.setObjectName("quickAddButton")
+        quick.setFlat(True)
+        quick.setToolTip(self.quick_add_action.toolTip())
+        quick.setAccessibleName("Quick add")
+        quick.clicked.connect(self.quick_add_action.trigger)
+        self.quick_add_action.enabledChanged.connect(quick.setEnabled)
+        self.quick_add_button = quick
+        row = QWidget()  # one tool bar widget: Quick add on the left, search on the right (a stretch between)
+        row.setObjectName("toolBarRow")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 4, 0)
+        line.addWidget(quick)
+        line.addStretch()
+        line.addWidget(self.search, 3)
+        self.toolbar.addWidget(row)
         self._set_journal_actions_enabled(False)
 
     def _build_status_bar(self) -> None:
@@ -271,7 +296,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.busy_bar.setFixedWidth(90)
         self.busy_bar.setMaximumHeight(12)
         self.busy_bar.hide()
-        status.addPermanentWidget(self.mode_label)
+        status.addWidget(self.mode_label)
         status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.stats_label)
         self._busy_timer = QTimer(self)
@@ -317,10 +342,10 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self._set_journal_actions_enabled(True)
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            page = self._page(str(item.data(Qt.ItemDataRole.UserRole)))
+            page = self._page(str(item.data(KEY_ROLE)))
             item.setHidden(not available(page.module))
         if demo:
-            self.mode_label.setText("Demo journal: invented people")
+            self.mode_label.setText("Demo journal · everyone in it is invented")
             self.mode_label.show()
         self.journal_attached.emit()
         self.refresh_stats()
@@ -403,7 +428,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
     def _select_nav(self, key: str) -> None:
         self.nav.blockSignals(True)
         for row in range(self.nav.count()):
-            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+            if self.nav.item(row).data(KEY_ROLE) == key:
                 self.nav.setCurrentRow(row)
         self.nav.blockSignals(False)
         if key in self.page_actions:
@@ -411,18 +436,18 @@ class MainWindow(WindowStateMixin, QMainWindow):
 
     def _nav_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is not None:
-            self.show_page(str(current.data(Qt.ItemDataRole.UserRole)))
+            self.show_page(str(current.data(KEY_ROLE)))
 
     def _focus_page(self) -> None:
         widget = self.stack.currentWidget()
         if widget is not None:
-            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            widget.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             widget.focusNextChild()
 
     # --- search ---------------------------------------------------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def open_hit(self, hit: SearchHit) -> None:
@@ -445,7 +470,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         if self.client is None or not available(QUICK_ADD[0]):
             return
         dialog = getattr(importlib.import_module(QUICK_ADD[0]), QUICK_ADD[1])(self.client, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def backup_now(self) -> None:
@@ -471,16 +496,22 @@ class MainWindow(WindowStateMixin, QMainWindow):
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
             if keys:
                 lines.append(f"{keys:<22} {action.text().replace('&', '')}")
+        from PySide6.QtWidgets import QMessageBox
+
         lines += ["Alt+1 … Alt+6          Timeline: filter by kind", "Enter                  Open the selected item"]
         box = QMessageBox(
             QMessageBox.Icon.NoIcon, "Keyboard shortcuts", "\n".join(lines), QMessageBox.StandardButton.Close, self
         )
         box.setObjectName("shortcutsDialog")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from recipro_desktop import __version__
+
         QMessageBox.about(
             self,
             f"About {APP_NAME}",

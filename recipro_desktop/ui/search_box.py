@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from uuid import UUID
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore  # ``QtCore.Qt`` only inside methods: see main_window.KEY_ROLE
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from recipro_desktop.core.models import SearchHit
 from recipro_desktop.ui.icons import icon
-from recipro_desktop.ui.search_popup import SearchPopup
-from recipro_desktop.ui.search_results_model import SearchResultsModel
 
-if TYPE_CHECKING:  # importing the client imports the storage layer: keep it off the cold-start path
+if TYPE_CHECKING:  # the client imports the storage layer, the popup and model many Qt classes: not before paint
+    from recipro_desktop.core.models import SearchHit
+    from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
+    from recipro_desktop.ui.search_popup import SearchPopup
+    from recipro_desktop.ui.search_results_model import SearchResultsModel
     from recipro_desktop.ui.task_runner import Task
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,14 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 150
 MIN_CHARS = 2
 SEARCH_LIMIT = 50
+
+
+def search_job(service: JournalService, text: str) -> tuple[list[SearchHit], dict[UUID, str]]:
+    """The hits for ``text`` and the names of the people they belong to (one extra indexed query). Worker thread."""
+    from recipro_desktop.services.boards import names_for
+
+    hits = service.search(text, limit=SEARCH_LIMIT)
+    return hits, names_for(service, [h.person_id for h in hits if h.person_id is not None])
 
 
 class SearchBox(QLineEdit):
@@ -59,7 +70,7 @@ class SearchBox(QLineEdit):
         self._task: Task | None = None
         self._generation = 0
         self._open_first = False  # Enter was pressed before the answer came: open the first hit when it does
-        self.model = SearchResultsModel(self)
+        self._model: SearchResultsModel | None = None
         self._popup: SearchPopup | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -80,9 +91,20 @@ class SearchBox(QLineEdit):
         self._cancel()
 
     @property
+    def model(self) -> SearchResultsModel:
+        """The results (created on first use: the box is built before the window's first paint)."""
+        if self._model is None:
+            from recipro_desktop.ui.search_results_model import SearchResultsModel
+
+            self._model = SearchResultsModel(self)
+        return self._model
+
+    @property
     def popup(self) -> SearchPopup:
         """The result popup, created on first use as an overlay child of the window (never a separate window)."""
         if self._popup is None:
+            from recipro_desktop.ui.search_popup import SearchPopup
+
             self._popup = SearchPopup(self.model, self.window())
             self._popup.hit_activated.connect(self._activate)
             self.window().installEventFilter(self)
@@ -98,7 +120,8 @@ class SearchBox(QLineEdit):
         if not text.strip():  # cleared (also by the clear button or setText)
             self._timer.stop()
             self._cancel()
-            self.model.clear()
+            if self._model is not None:
+                self._model.clear()
             if self._popup is not None:
                 self._popup.hide()
 
@@ -124,8 +147,8 @@ class SearchBox(QLineEdit):
             popup.show_state("Searching…")
             popup.place_below(self)
 
-        def done(hits: list[SearchHit]) -> None:
-            self._show(generation, text, hits)
+        def done(found: tuple[list[SearchHit], dict[UUID, str]]) -> None:
+            self._show(generation, text, *found)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -133,15 +156,13 @@ class SearchBox(QLineEdit):
                 self.model.clear()
                 popup.show_state("Search failed. Try again, or see the log for details.")
 
-        self._task = self._client.query(
-            lambda s: s.search(text, limit=SEARCH_LIMIT), done, name="search", on_error=failed
-        )
+        self._task = self._client.query(lambda s: search_job(s, text), done, name="search", on_error=failed)
 
-    def _show(self, generation: int, text: str, hits: list[SearchHit]) -> None:
+    def _show(self, generation: int, text: str, hits: list[SearchHit], names: dict[UUID, str]) -> None:
         if generation != self._generation:
             return  # a newer query was started: this answer is stale
         self._task = None
-        self.model.set_hits(text, hits)
+        self.model.set_hits(text, hits, names)
         popup = self.popup
         if hits and self._open_first:
             self._open_first = False
@@ -171,7 +192,7 @@ class SearchBox(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         popup_open = self._popup is not None and self._popup.isVisible()
-        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.text().strip():
+        if key in (QtCore.Qt.Key.Key_Down, QtCore.Qt.Key.Key_Up) and self.text().strip():
             if not popup_open:
                 if self.model.hit_count:
                     self.popup.show_results()
@@ -180,9 +201,9 @@ class SearchBox(QLineEdit):
                     self._timer.stop()
                     self._start_search()
                     return
-            self.popup.move_selection(1 if key == Qt.Key.Key_Down else -1)
+            self.popup.move_selection(1 if key == QtCore.Qt.Key.Key_Down else -1)
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             if self._timer.isActive() or self._task is not None:  # typed fast: open the first hit when it comes
                 self._open_first = True
                 if self._timer.isActive():
@@ -191,7 +212,7 @@ class SearchBox(QLineEdit):
                 return
             if popup_open and self.popup.activate_current():
                 return
-        if key == Qt.Key.Key_Escape:
+        if key == QtCore.Qt.Key.Key_Escape:
             if popup_open:
                 self.popup.hide()
                 return
@@ -210,7 +231,7 @@ class SearchBox(QLineEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if self._popup is not None and event.reason() != Qt.FocusReason.PopupFocusReason:
+        if self._popup is not None and event.reason() != QtCore.Qt.FocusReason.PopupFocusReason:
             QTimer.singleShot(0, self, self._hide_if_unfocused)
 
     def _hide_if_unfocused(self) -> None:
@@ -219,7 +240,7 @@ class SearchBox(QLineEdit):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        if self.text().strip() and self.model.hit_count and self._popup is not None:
+        if self.text().strip() and self._popup is not None and self.model.hit_count:
             self._popup.show_results()
             self._popup.place_below(self)
 

@@ -170,11 +170,19 @@ class SearchPopup(QFrame):
         if row is None:
             selection.clear()
             return
-        index = self._model.index(row, 0)
-        self.view.setCurrentIndex(index)
+        self.view.setCurrentIndex(self._model.index(row, 0))
+        self._reveal(row)
+
+    def _reveal(self, row: int) -> None:
+        """Scroll ``row`` into view, with its group's header when it is the group's first hit."""
+        if row < 0:
+            return
+        if row == self._model.next_hit_row(-1, 1):
+            self.view.scrollToTop()
+            return
         if row > 0 and self._model.is_header(row - 1):
-            self.view.scrollTo(self._model.index(row - 1, 0))  # keep the group's header in sight
-        self.view.scrollTo(index)
+            self.view.scrollTo(self._model.index(row - 1, 0))
+        self.view.scrollTo(self._model.index(row, 0))
 
     def move_selection(self, step: int) -> None:
         """Select the next (1) or previous (-1) hit, skipping headers and wrapping around."""
@@ -222,3 +230,4 @@ class SearchPopup(QFrame):
         self.setGeometry(max(x, 8), top_left.y(), width, height)
         self.show()
         self.raise_()
+        self._reveal(self.current_row())  # the viewport has its real height only now

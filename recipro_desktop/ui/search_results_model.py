@@ -9,10 +9,11 @@ service's ranking inside each group. The model holds only the dataclasses the se
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
@@ -77,12 +78,13 @@ class SearchResultsModel(QAbstractListModel):
     HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # the SearchHit, None on headers
     KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # ItemKind of the row (headers too)
     IS_HEADER_ROLE = Qt.ItemDataRole.UserRole + 3  # bool
-    SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # str: the matching excerpt, "" when it repeats the title
+    SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # str: whose it is and the matching excerpt (not the title again)
     DATE_ROLE = Qt.ItemDataRole.UserRole + 5  # str: a human date ("3 days ago"), "" when the hit has none
 
     def __init__(self, parent: Any = None, *, today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
+        self._names: dict[UUID, str] = {}
         self._query = ""
         self._today = today
         self._icons: dict[ItemKind, QIcon] = {}
@@ -98,8 +100,11 @@ class SearchResultsModel(QAbstractListModel):
     def hit_count(self) -> int:
         return sum(1 for row in self._rows if row.hit is not None)
 
-    def set_hits(self, query: str, hits: Sequence[SearchHit]) -> None:
-        """Replace the results (grouped, headers added)."""
+    def set_hits(self, query: str, hits: Sequence[SearchHit], names: Mapping[UUID, str] | None = None) -> None:
+        """Replace the results (grouped, headers added); ``names`` maps ``person_id`` to a display name.
+
+        Items are told apart by whose they are: five "Introduced me to an investor" differ only by the person.
+        """
         by_kind: dict[ItemKind, list[SearchHit]] = {}
         for hit in hits:
             by_kind.setdefault(hit.kind, []).append(hit)
@@ -112,6 +117,7 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._query = query
         self._rows = rows
+        self._names = dict(names or {})
         self.endResetModel()
 
     def clear(self) -> None:
@@ -179,10 +185,12 @@ class SearchResultsModel(QAbstractListModel):
             return ": ".join(p for p in parts if p)
         return None
 
-    @staticmethod
-    def _snippet(hit: SearchHit) -> str:
+    def _snippet(self, hit: SearchHit) -> str:
         snippet = " ".join(hit.snippet.split())
-        return "" if snippet == " ".join(hit.title.split()) else snippet
+        if snippet == " ".join(hit.title.split()):
+            snippet = ""
+        name = self._names.get(hit.person_id) if hit.person_id is not None and hit.kind is not ItemKind.PERSON else None
+        return " · ".join(part for part in (name or "", snippet) if part)
 
     def _icon(self, hit: SearchHit) -> QIcon:
         if hit.kind not in self._icons:

@@ -14,6 +14,7 @@ is passed in, so tests use a throw-away ini file and the app uses the user's ``Q
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
@@ -35,8 +36,12 @@ class WindowStateMixin:
     _ws_key = ""
     _ws_shown = False
 
-    def init_window_state(self, settings: QSettings, key: str) -> bool:
+    def init_window_state(self, settings: QSettings, key: str, *, splitters: Sequence[QSplitter] | None = None) -> bool:
         """Remember this window's layout in ``settings`` under ``windows/<key>/`` and restore it now.
+
+        Args:
+            splitters: the named splitters to restore now; None looks for them all (a ``findChildren`` walk over
+                every widget, which a window built before its first paint may want to spare).
 
         Returns:
             True when a stored geometry was applied (else the window keeps its default size).
@@ -44,7 +49,7 @@ class WindowStateMixin:
         self._ws_settings = settings
         self._ws_key = key
         self._ws_shown = False
-        return self.restore_window_state()
+        return self.restore_window_state(splitters)
 
     # --- keys -------------------------------------------------------------------------------------------
 
@@ -82,7 +87,7 @@ class WindowStateMixin:
             settings.setValue(self._ws_path(f"splitters/{splitter.objectName()}"), splitter.saveState())
         settings.sync()
 
-    def restore_window_state(self) -> bool:
+    def restore_window_state(self, splitters: Sequence[QSplitter] | None = None) -> bool:
         """Apply the stored layout; False when nothing was stored (the window keeps its default size)."""
         if self._ws_settings is None:
             return False
@@ -94,17 +99,21 @@ class WindowStateMixin:
         state = self._ws_bytes("state")
         if state is not None and isinstance(widget, QMainWindow):
             widget.restoreState(state)
-        self.restore_splitters()
+        if splitters is None:
+            self.restore_splitters()
+        else:
+            for splitter in splitters:
+                self.restore_splitters(splitter)
         return restored
 
     def restore_splitters(self, within: QWidget | None = None) -> None:
-        """Restore the stored sizes of the named splitters inside ``within`` (default: the whole window)."""
+        """Restore the named splitters inside ``within`` (and ``within`` itself; default: the whole window)."""
         if self._ws_settings is None:
             return
         root = within if within is not None else self._ws_widget()
-        splitters = root.findChildren(QSplitter)
-        if isinstance(root, QSplitter):
-            splitters.append(root)
+        splitters = [root] if isinstance(root, QSplitter) else []
+        if within is None or not isinstance(root, QSplitter):
+            splitters += root.findChildren(QSplitter)
         for splitter in splitters:
             if splitter.objectName():
                 stored = self._ws_bytes(f"splitters/{splitter.objectName()}")

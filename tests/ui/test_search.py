@@ -76,6 +76,20 @@ def test_model_groups_by_kind_with_headers(qtmodeltester: object) -> None:
     qtmodeltester.check(model)  # type: ignore[attr-defined]
 
 
+def test_items_say_whose_they_are() -> None:
+    """Five "Coached her before the interview" differ only by the person: the second line names them."""
+    model = SearchResultsModel()
+    ana, ben = uuid4(), uuid4()
+    same = [
+        SearchHit(kind=ItemKind.ACT, id=uuid4(), title="Coached her", snippet="Coached her", person_id=ana),
+        SearchHit(kind=ItemKind.ACT, id=uuid4(), title="Coached her", snippet="before the interview", person_id=ben),
+        SearchHit(kind=ItemKind.PERSON, id=ana, title="Ana Souza", snippet="Fjord Analytics", person_id=ana),
+    ]
+    model.set_hits("coach", same, {ana: "Ana Souza", ben: "Ben Okafor"})
+    seconds = [model.data(model.index(r, 0), SearchResultsModel.SNIPPET_ROLE) for r in range(model.rowCount())]
+    assert seconds == [None, "Fjord Analytics", None, "Ana Souza", "Ben Okafor · before the interview"]
+
+
 def test_g4_tooltips_show_user_text_literally() -> None:
     model = SearchResultsModel()
     evil = '<img src="file:///etc/passwd"><b>x</b> & co'
