@@ -282,6 +282,7 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _SCALARS = ("display_name", "given_name", "family_name", "organisation", "role", "location", "how_met")
+_NAMES = frozenset({"display_name", "given_name", "family_name"})
 _OPTIONALS = ("met_on", "cadence_days")
 _LISTS = ("emails", "phones", "links", "tags", "can_help_with")
 
@@ -297,6 +298,8 @@ def merge_contact(current: Person, incoming: Person) -> Person:
     for name in _SCALARS:
         value = getattr(incoming, name)
         if value and value != getattr(current, name):
+            if name in _NAMES and normalise_name(value) == normalise_name(getattr(current, name)):
+                continue  # "zoë ünal" is not news about "Zoë Ünal" (E18): keep how the journal spells it
             changes[name] = value
     for name in _OPTIONALS:
         value = getattr(incoming, name)
