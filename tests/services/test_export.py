@@ -79,7 +79,7 @@ def dangerous(cell: str) -> bool:
     """Independent of the code under test: does any line of the cell start (after blanks) with a trigger?"""
     for line in re.split(r"\r\n|\n|\r", cell):
         stripped = line.lstrip(" \u00a0")
-        if line[:1] in TRIGGERS and line[:1] != "" or (stripped[:1] in TRIGGERS and stripped[:1] != ""):
+        if (line[:1] and line[:1] in TRIGGERS) or (stripped[:1] and stripped[:1] in TRIGGERS):
             return True
     return cell[:1] in TRIGGERS and cell != ""
 
@@ -157,7 +157,7 @@ def test_f4_failure_mid_folder_export_leaves_nothing(
     real_fdopen = os.fdopen
     opened: list[int] = []
 
-    def failing_fdopen(fd: int, *args: object, **kwargs: object):  # noqa: ANN202
+    def failing_fdopen(fd: int, *args: object, **kwargs: object) -> object:
         opened.append(fd)
         if len(opened) == 4:
             os.close(fd)
