@@ -39,7 +39,7 @@ from recipro_desktop.core.errors import JournalError, JournalLockedError, Journa
 from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.main_window import MainWindow
-from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_screenshot_request
+from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_screenshot_request, parse_view
 
 if TYPE_CHECKING:
     from recipro_desktop.services.access import OpenJournal
@@ -161,9 +161,11 @@ class AppController(QObject):
         screenshot: ScreenshotRequest | None = None,
         probe: bool = False,
         demo_people: int = DEMO_PEOPLE,
+        crash_dialogs: bool = False,
     ) -> None:
         super().__init__()
         self.demo_people = demo_people
+        self.crash_dialogs = crash_dialogs  # the real app: sys.excepthook → dialog (tests keep pytest-qt's hook)
         self.paths = paths
         self.demo = demo
         self.clock = clock or SystemClock()
@@ -215,6 +217,8 @@ class AppController(QObject):
         if self.probe:
             print(f"painted {time.monotonic():.6f} {time.process_time():.6f}", flush=True)
         self.follow_system_theme()
+        if self.crash_dialogs and self.window is not None:
+            self.window.errors.install()  # from now on a crash shows a (redacted) dialog, not just a log line
         then()
 
     def follow_system_theme(self) -> None:
@@ -386,24 +390,27 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(args: argparse.Namespace, paths: JournalPaths | None = None) -> int:
+def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphrase: str | None = None) -> int:
     """Run the window (or take a screenshot); returns the process exit code.
+
+    Args:
+        args: the parsed command line (``--data-dir``, ``--demo``, ``--screenshot``, ``--view``, ``--size``).
+        paths: the journal's files (default: from ``args``).
+        passphrase: from ``--passphrase-file`` or ``$RECIPRO_PASSPHRASE`` (the CLI reads it); the demo has its own.
 
     Raises:
         ValidationError: a bad ``--view``/``--size`` (exit code 2), before any window is made.
     """
     screenshot = parse_screenshot_request(args)
-    first_page = screenshot.page if screenshot is not None else (getattr(args, "view", None) or "today")
-    if screenshot is None and first_page.startswith("person:"):
+    view = getattr(args, "view", None)
+    first_page = parse_view(view)[0] if view else "today"
+    if screenshot is None and first_page == "person":
         first_page = "people"
     if screenshot is not None and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed, and nothing flashes on screen
     if paths is None:
         data_dir = demo_data_dir() if args.demo and args.data_dir is None else (args.data_dir or default_data_dir())
         paths = JournalPaths(Path(data_dir).expanduser())
-    from recipro_desktop.cli import DEMO_PASSPHRASE, given_passphrase
-
-    passphrase = DEMO_PASSPHRASE if args.demo else given_passphrase(args)
     app = make_application()
     scratch = tempfile.TemporaryDirectory(prefix="recipro-shot-") if screenshot is not None else None
     # A screenshot must not overwrite the user's remembered window layout: it gets a throw-away settings file.
@@ -416,6 +423,7 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None) -> int:
         first_page=first_page,
         screenshot=screenshot,
         probe=bool(os.environ.get(PROBE_ENV)),
+        crash_dialogs=screenshot is None,
     )
     # Leave the loop from the loop (even when the controller ends before exec() started): a zero timer, not a
     # queued connection, which would load the Qt namespace before the first paint (see main_window.KEY_ROLE).

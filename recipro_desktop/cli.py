@@ -293,7 +293,7 @@ class Cli:
         """Open the window (``recipro``, ``recipro --demo``), or render it to a PNG with ``--screenshot``."""
         from recipro_desktop.app import run
 
-        return run(self.args, self.paths)
+        return run(self.args, self.paths, passphrase=None if self.args.demo else given_passphrase(self.args))
 
     # -- reading
 

@@ -51,6 +51,7 @@ class ErrorReporter(QObject):
         self._widget = parent_widget
         self._box: QMessageBox | None = None
         self._repeats = 0
+        self._installed = False
 
     @property
     def dialog(self) -> QMessageBox | None:
@@ -90,8 +91,10 @@ class ErrorReporter(QObject):
         """Route uncaught exceptions to the crash dialog (redacted: type and frame locations only)."""
         from recipro_desktop.logs import install_excepthook
 
-        # Queued: a crash inside a slot is shown once that slot has unwound, and from a worker thread on the GUI one.
-        self._crash_reported.connect(self._show_crash, QtCore.Qt.ConnectionType.QueuedConnection)
+        if not self._installed:
+            # Queued: a crash inside a slot shows once the slot has unwound; from a worker, on the GUI thread.
+            self._crash_reported.connect(self._show_crash, QtCore.Qt.ConnectionType.QueuedConnection)
+            self._installed = True
         install_excepthook(report=self._crash_reported.emit)
 
     @Slot(str)

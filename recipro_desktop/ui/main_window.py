@@ -378,48 +378,33 @@ class MainWindow(WindowStateMixin, QMainWindow):
 
     def show_page(self, key: str, *, remember: bool = True) -> None:
         """Make page ``key`` current (Ctrl+1…5)."""
-        if self.client is None or not available(self._page(key).module):
-            return
-        if remember and self._current and self._current != key:
-            self._remember()
-        self._current = key
-        self.stack.setCurrentWidget(self.view(key))
-        self._select_nav(key)
-        self.page_shown.emit(key)
+        if self.client is not None and available(self._page(key).module):
+            self._go(key, None, remember)
 
-    def show_person(self, person_id: UUID) -> None:
+    def show_person(self, person_id: UUID, *, remember: bool = True) -> None:
         """Open the person page on ``person_id`` (what every view's ``person_requested`` does)."""
-        if self.client is None or not available(PERSON_PAGE.module):
-            return
-        if self._current and (self._current != PERSON_PAGE.key or self._person_id != person_id):
-            self._remember()
-        page = self.view(PERSON_PAGE.key)
-        page.show_person(person_id)  # type: ignore[attr-defined]
-        self._current, self._person_id = PERSON_PAGE.key, person_id
-        self.stack.setCurrentWidget(page)
-        self._select_nav("people")
-        self.page_shown.emit(PERSON_PAGE.key)
+        if self.client is not None and available(PERSON_PAGE.module):
+            self._go(PERSON_PAGE.key, person_id, remember)
 
-    def _remember(self) -> None:
-        self._history.append((self._current, self._person_id if self._current == PERSON_PAGE.key else None))
-        del self._history[:-50]
-        self.back_action.setEnabled(True)
+    def _go(self, key: str, person_id: UUID | None, remember: bool) -> None:
+        if remember and self._current and (self._current, self._person_id) != (key, person_id):
+            self._history.append((self._current, self._person_id))
+            del self._history[:-50]
+            self.back_action.setEnabled(True)
+        page = self.view(key)
+        if person_id is not None:
+            page.show_person(person_id)  # type: ignore[attr-defined]
+        self._current, self._person_id = key, person_id
+        self.stack.setCurrentWidget(page)
+        self._select_nav("people" if key == PERSON_PAGE.key else key)
+        self.page_shown.emit(key)
 
     def go_back(self) -> None:
         """Return to the previous page or person (Alt+Left)."""
-        if not self._history:
-            return
-        key, person_id = self._history.pop()
-        self.back_action.setEnabled(bool(self._history))
-        if key == PERSON_PAGE.key and person_id is not None:
-            page = self.view(key)
-            page.show_person(person_id)  # type: ignore[attr-defined]
-            self._current, self._person_id = key, person_id
-            self.stack.setCurrentWidget(page)
-            self._select_nav("people")
-            self.page_shown.emit(key)
-        else:
-            self.show_page(key, remember=False)
+        if self._history:
+            key, person_id = self._history.pop()
+            self.back_action.setEnabled(bool(self._history))
+            self._go(key, person_id, remember=False)
 
     @property
     def current_page(self) -> str:

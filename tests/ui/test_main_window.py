@@ -5,14 +5,15 @@ Rows: G10 (the window title never holds a contact's name), G2 (error dialogs sho
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from recipro_desktop.core.models import ItemKind, SearchHit
@@ -203,6 +204,31 @@ def test_g2_a_failed_job_without_handler_shows_its_private_safe_message(
     assert "CANARY" not in text
     assert "Something went wrong (ValueError)" in text
     window.errors.dialog.close()  # type: ignore[union-attr]
+
+
+def test_g2_crash_dialog_shows_the_type_and_frames_never_the_message(qtbot: QtBot, window: MainWindow) -> None:
+    previous = sys.excepthook
+    try:
+        window.errors.install()
+
+        def slot_with_a_bug() -> None:
+            note = "CANARY private note"  # a local a careless crash report would show
+            raise ValueError(f"cannot parse {note}")
+
+        QTimer.singleShot(0, slot_with_a_bug)
+        qtbot.waitUntil(lambda: window.errors.dialog is not None)
+    finally:
+        sys.excepthook = previous
+    dialog = window.errors.dialog
+    assert dialog is not None
+    details = dialog.detailedText()
+    assert "ValueError" in details and "slot_with_a_bug" in details
+    assert "CANARY" not in details + dialog.text() + dialog.informativeText()
+    copy = dialog.findChild(QPushButton, "copyErrorButton")
+    copy.click()
+    assert dialog.isVisible()  # copying does not close the report
+    assert QApplication.clipboard().text() == details
+    dialog.close()
 
 
 def test_backup_now_writes_a_verified_backup(qtbot: QtBot, window: MainWindow, demo_env: JournalEnv) -> None:

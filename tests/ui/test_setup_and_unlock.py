@@ -231,6 +231,19 @@ def test_b1_without_a_keyring_the_wizard_says_the_passphrase_is_asked(
     assert "keyring slot: none" in "\n".join(vault.slot_summary(paths))
 
 
+def test_a12_a_network_or_synced_folder_gets_a_warning(
+    qtbot: QtBot, paths: JournalPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recipro_desktop.storage import fsutil
+
+    monkeypatch.setattr(fsutil, "filesystem_type", lambda _path: "nfs4")
+    wizard = new_wizard(qtbot, paths)
+    label = wizard.ui.folderWarningLabel
+    assert label.isVisible()
+    assert "network or cloud-synced drive" in label.text()
+    finish_wizard(qtbot, wizard)
+
+
 def test_demo_link_closes_the_wizard_without_creating_anything(qtbot: QtBot, paths: JournalPaths) -> None:
     wizard = new_wizard(qtbot, paths)
     with qtbot.waitSignal(wizard.demo_requested):
