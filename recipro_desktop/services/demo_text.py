@@ -384,7 +384,8 @@ THANKED_HOW = phrases(
 
 NEED_TEXTS = phrases(
     "Looking for a co-founder with a sales background|Wants to move into product management|"
-    "Hiring for a {role} role at {org}|Needs a good accountant for the new company|Looking for beta testers for {product}|"
+    "Hiring for a {role} role at {org}|Needs a good accountant for the new company|"
+    "Looking for beta testers for {product}|"
     "Struggling to find childcare in {city}|Wants an intro to someone at {org}|Preparing for {topic}|"
     "Looking for a flat in {city}|Needs a speaker for {event}|Wants feedback on {topic}|"
     "Searching for a mentor in {role} work|Raising a pre-seed round|Needs a German translator for a contract|"
