@@ -74,6 +74,7 @@ class ContactResult:
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     has_id: bool = False
+    label: str = ""  # the row's name as far as it could be read (for the preview of a rejected row)
 
 
 def _join_unique(parts: Sequence[str], sep: str) -> str:
@@ -174,7 +175,7 @@ class ContactReader:
             cols = ", ".join(column_name(i, self.headers) for i in removed_controls)
             warnings.append(f"Control characters removed from {cols}.")
         if problems:
-            return ContactResult(None, tuple(problems), tuple(warnings), has_id)
+            return ContactResult(None, tuple(problems), tuple(warnings), has_id, _label(texts))
         return self._person(texts, lists, values, warnings, has_id)
 
     def _person(
@@ -238,8 +239,16 @@ class ContactReader:
             validation.validate_person(person)
         except ValidationError as exc:
             label = FIELD_LABELS.get(exc.field, exc.field.replace("_", " ").capitalize())
-            return ContactResult(None, (f"{label}: {exc}",), tuple(warnings), has_id)
+            return ContactResult(None, (f"{label}: {exc}",), tuple(warnings), has_id, display)
         return ContactResult(person, (), tuple(warnings), has_id)
+
+
+def _label(texts: Mapping[str, list[str]]) -> str:
+    for keys in (("display_name",), ("given_name", "middle_name", "family_name")):
+        parts = [p for k in keys for p in texts.get(k, ()) if p]
+        if parts:
+            return collapse_whitespace(" ".join(parts))[:120]
+    return ""
 
 
 def person_from_cells(

@@ -309,10 +309,10 @@ def detect_encoding(source: ChunkSource) -> EncodingGuess:
         raise CsvError("This is not a text CSV file (it holds binary data).")
     failure, non_ascii = _scan(source, "utf-8", 0)
     if failure is None:
-        return EncodingGuess("utf-8", 0, "UTF-8" if non_ascii else "plain ASCII (read as UTF-8)")
+        return EncodingGuess("utf-8", 0, "valid UTF-8" if non_ascii else "plain ASCII")
     if failure.non_ascii_before or failure.shaped_like_utf8:
         raise _failure_error(failure, "utf-8")
-    guess = EncodingGuess("cp1252", 0, "not UTF-8: Windows-1252, as Excel writes on Western Windows")
+    guess = EncodingGuess("cp1252", 0, "not UTF-8: probably Excel on Windows")
     check_decodes(source, guess)
     return guess
 

@@ -395,7 +395,8 @@ class Inspection:
     date_order: DateOrder = DateOrder.AUTO
     duplicate_headers: tuple[tuple[int, ...], ...] = ()
     bundle: tuple[BundleFile, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # worth knowing (the header is on line 4)
+    warnings: tuple[str, ...] = ()  # worth checking (the delimiter was a guess, dates are mixed, a bad row early on)
 
     @property
     def is_bundle(self) -> bool:
@@ -489,6 +490,7 @@ def inspect_source(path: Path, settings: ImportSettings = ImportSettings()) -> I
     layout = _layout(source, settings)
     sample: list[tuple[str, ...]] = []
     notes: list[str] = []
+    warnings: list[str] = []
     with source.open() as stream:
         table = CsvTable(_text(stream, layout.encoding), layout.delimiter, max_rows=settings.limits.max_rows)
         headers = table.header.names
@@ -498,7 +500,7 @@ def inspect_source(path: Path, settings: ImportSettings = ImportSettings()) -> I
                 if len(sample) >= SAMPLE_ROWS:
                     break
         except CsvError as exc:
-            notes.append(str(exc))
+            warnings.append(str(exc))
     fmt = settings.format or detect_format(headers)
     mapping = dict(settings.mapping) if settings.mapping is not None else auto_map(headers, fmt)
     date_order = settings.date_order
@@ -509,9 +511,9 @@ def inspect_source(path: Path, settings: ImportSettings = ImportSettings()) -> I
         try:
             date_order = infer_date_order(row[i] for row in sample for i in date_cols if i < len(row)) or date_order
         except ValueProblem:
-            notes.append("The date columns mix day/month and month/day dates; choose the date format.")
+            warnings.append("The date columns mix day/month and month/day dates; choose the date format.")
     if not layout.delimiter_sniffed and not settings.delimiter:
-        notes.append("Could not tell the delimiter from the header line; choose it (comma is assumed).")
+        warnings.append("Could not tell the delimiter from the header line; choose it (comma is assumed).")
     if layout.header_line > 1:
         notes.append(f"The header is on line {layout.header_line}; the lines before it are skipped.")
     return Inspection(
@@ -528,6 +530,7 @@ def inspect_source(path: Path, settings: ImportSettings = ImportSettings()) -> I
         date_order=date_order,
         duplicate_headers=table.header.duplicates,
         notes=tuple(notes),
+        warnings=tuple(warnings),
     )
 
 
@@ -772,7 +775,7 @@ def _plan_contacts(
         headers={source.name: headers},
         people=people,
         existing=existing,
-        notes=[*inspection.notes, *notes],
+        notes=[*inspection.notes, *inspection.warnings, *notes],
         ignored_columns=ignored,
     )
 
@@ -780,7 +783,16 @@ def _plan_contacts(
 def _contact_row(name: str, row: int, line: int, cells: tuple[str, ...], result: ContactResult) -> PlannedRow:
     if result.person is None:
         return PlannedRow(
-            ItemKind.PERSON, name, row, line, "", None, result.problems, result.warnings, cells, has_id=result.has_id
+            ItemKind.PERSON,
+            name,
+            row,
+            line,
+            result.label,
+            None,
+            result.problems,
+            result.warnings,
+            cells,
+            has_id=result.has_id,
         )
     return PlannedRow(
         ItemKind.PERSON,

@@ -56,7 +56,7 @@ def test_e1_excel_utf8_bom_headers_match(svc: JournalService, tmp_path: Path) ->
 
 
 def test_e2_excel_unicode_text_utf16_tab(svc: JournalService, tmp_path: Path) -> None:
-    text = "First Name\tLast Name\tNotes\r\nŁukasz\tNowak\tLikes \"quotes\", tabs and €\r\n"
+    text = 'First Name\tLast Name\tNotes\r\nŁukasz\tNowak\tLikes "quotes", tabs and €\r\n'
     path = tmp_path / "unicode.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     inspection = inspect_source(path)
@@ -100,7 +100,7 @@ def test_e4_delimiter_tie_is_reported_not_guessed(tmp_path: Path) -> None:
     path = write(tmp_path / "tie.csv", "a,b;c\n1,2;3\n")
     inspection = inspect_source(path)
     assert not inspection.delimiter_sniffed
-    assert any("delimiter" in n for n in inspection.notes)
+    assert any("delimiter" in n for n in inspection.warnings)
     assert inspect_source(path, ImportSettings(delimiter=";")).headers == ("a,b", "c")
 
 
@@ -276,7 +276,7 @@ LINKEDIN = (
     "\r\n"
     "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
     "Ana,Lima,https://www.linkedin.com/in/ana-lima-example,,Acme Robotics,Head of Ops,15 Mar 2023\r\n"
-    "Bo,Chen,https://www.linkedin.com/in/bo-chen-example,bo@example.org,Chen & Co,\"Founder, CEO\",02 Jan 2021\r\n"
+    'Bo,Chen,https://www.linkedin.com/in/bo-chen-example,bo@example.org,Chen & Co,"Founder, CEO",02 Jan 2021\r\n'
 )
 
 
@@ -427,5 +427,5 @@ def test_rejected_rows_are_saved_private_and_defused(svc: JournalService, tmp_pa
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
     text = dest.read_text()
     assert text.splitlines()[0] == '"Problem","Name","Email"'
-    assert "\"'=cmd\"" in text and "not-an-email" in text
+    assert '"\'=cmd"' in text and "not-an-email" in text
     assert "not-an-email" not in summary_text(report)  # the summary names rows and fields, not cells
