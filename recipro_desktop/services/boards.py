@@ -20,6 +20,9 @@ Nothing here logs user text: counts only.
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -235,6 +238,7 @@ _SUFFIXES = ("ings", "ing", "ions", "ion", "ors", "or", "ers", "er", "ed")
 _ES_PLURALS = ("xes", "sses", "ches", "shes", "zes")
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A deliberately crude stem: strip one common English suffix, keeping at least four letters.
 
@@ -258,11 +262,15 @@ def _words(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in _STOPWORDS}
 
 
+_SYNONYM_STEMS: dict[str, frozenset[str]] = {}
+for _word, _alternatives in _SYNONYMS.items():
+    _SYNONYM_STEMS[_stem(_word)] = _SYNONYM_STEMS.get(_stem(_word), frozenset()) | {_stem(a) for a in _alternatives}
+
+
 def _expand(stems: set[str]) -> set[str]:
     expanded = set(stems)
-    for word, alternatives in _SYNONYMS.items():
-        if _stem(word) in stems:
-            expanded.update(_stem(a) for a in alternatives)
+    for stem in stems:
+        expanded |= _SYNONYM_STEMS.get(stem, frozenset())
     return expanded
 
 
@@ -275,25 +283,6 @@ class HelperSuggestion:
     matched: tuple[str, ...]
     score: int
     warmth: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _SkillIndex:
-    """One person's "can help with" entries, folded and stemmed once for every need on the board."""
-
-    row: PersonRow
-    skills: tuple[tuple[str, str, frozenset[str]], ...]  # (original, folded phrase, stems)
-
-
-def _skill_index(people: Iterable[PersonRow]) -> list[_SkillIndex]:
-    index = []
-    for row in people:
-        if row.archived or not row.can_help_with:
-            continue
-        skills = _skills(row.can_help_with)
-        if skills:
-            index.append(_SkillIndex(row, skills))
-    return index
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +308,7 @@ def _need_terms(need: Need) -> _NeedTerms:
     )
 
 
-def _score_skill(folded: str, stems: frozenset[str], need: _NeedTerms) -> int:
+def _score_skill(phrase: _Phrase, need: _NeedTerms) -> int:
     """How well one "can help with" entry matches a need: 0 = not at all.
 
     3 — the entry *is* one of the need's tags, its whole phrase appears in the need's text, or every word of
@@ -329,7 +318,8 @@ def _score_skill(folded: str, stems: frozenset[str], need: _NeedTerms) -> int:
     1 — the entry shares a significant word with the need, synonyms included ("recruiting designers" for a
     need about hiring).
     """
-    if folded in need.tags or (len(folded) > 2 and re.search(rf"\b{re.escape(folded)}\b", need.text)):
+    stems = phrase.stems
+    if phrase.folded in need.tags or (phrase.pattern is not None and phrase.pattern.search(need.text)):
         return 3
     if stems and stems <= need.text_stems:
         return 3
@@ -340,47 +330,138 @@ def _score_skill(folded: str, stems: frozenset[str], need: _NeedTerms) -> int:
     return 1 if stems & need.expanded else 0
 
 
-_Skills = tuple[tuple[str, str, frozenset[str]], ...]
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """One distinct "can help with" entry (after folding), shared by everyone who wrote it."""
+
+    folded: str
+    stems: frozenset[str]
+    pattern: re.Pattern[str] | None  # the whole phrase as words, for "appears in the need's text"
 
 
-def _skills(entries: Iterable[str]) -> _Skills:
-    """(original, folded phrase, stems) of each "can help with" entry, computed once per board."""
-    return tuple((s, fold(s), frozenset(_words(s))) for s in entries if s.strip())
+def _phrase(folded: str) -> _Phrase:
+    pattern = re.compile(rf"\b{re.escape(folded)}\b") if len(folded) > 2 else None
+    return _Phrase(folded, frozenset(_words(folded)), pattern)
 
 
-def _match(skills: _Skills, terms: _NeedTerms) -> tuple[int, tuple[str, ...]]:
-    """(score, matched entries): the best entry's points x10, plus one point per further matching entry."""
-    points = []
-    matched = []
-    for original, folded, stems in skills:
-        p = _score_skill(folded, stems, terms)
-        if p:
-            points.append(p)
-            matched.append(original)
-    return (max(points) * 10 + len(points) - 1 if points else 0), tuple(matched)
+@dataclass(frozen=True, slots=True)
+class _Holder:
+    row: PersonRow
+    skills: dict[int, str]  # phrase id → this person's own spelling of it
 
 
-def _suggest(need: Need, index: Sequence[_SkillIndex], limit: int) -> tuple[HelperSuggestion, ...]:
-    terms = _need_terms(need)
-    if not terms.direct and not terms.tags:
-        return ()
-    found = []
-    for entry in index:
-        if entry.row.id == need.person_id:
-            continue
-        score, matched = _match(entry.skills, terms)
-        if score:
-            found.append(
-                HelperSuggestion(
-                    person_id=entry.row.id,
-                    display_name=entry.row.display_name,
-                    matched=matched,
-                    score=score,
-                    warmth=entry.row.warmth.score,
-                )
-            )
-    found.sort(key=lambda s: (-s.score, -s.warmth, fold(s.display_name)))
-    return tuple(found[:limit])
+class _SkillIndex:
+    """Everyone's "can help with" entries, as distinct phrases with an index from word stems to phrases.
+
+    Built once per board. A need is scored against the few phrases that share a word with it (or equal one of
+    its tags), never against every entry of every person; each phrase keeps its holders pre-sorted (warmest
+    first) and as a set, so picking the best five among hundreds of holders is a lazy merge plus a few set
+    intersections in C. With 10,000 people and 4,000 open needs the naive pairing took minutes; this takes
+    a fraction of a second.
+    """
+
+    def __init__(self, people: Iterable[PersonRow]) -> None:
+        self.phrases: list[_Phrase] = []
+        self.people: list[_Holder] = []
+        self._by_folded: dict[str, int] = {}
+        self._by_stem: dict[str, set[int]] = {}
+        members: list[list[int]] = []  # phrase id → holder indexes
+        for row in people:
+            if row.archived or not row.can_help_with:
+                continue
+            skills: dict[int, str] = {}
+            for original in row.can_help_with:
+                if original.strip():
+                    skills.setdefault(self._phrase_id(fold(original), members), original)
+            if skills:
+                holder = len(self.people)
+                self.people.append(_Holder(row, skills))
+                for phrase_id in skills:
+                    members[phrase_id].append(holder)
+        # Rank = position in (warmest first, then by name): every holder list is kept in rank order.
+        order = sorted(
+            range(len(self.people)),
+            key=lambda h: (-self.people[h].row.warmth.score, fold(self.people[h].row.display_name)),
+        )
+        self.rank = [0] * len(self.people)
+        for position, h in enumerate(order):
+            self.rank[h] = position
+        self.by_rank = order
+        self.ranked: list[list[int]] = [sorted(self.rank[h] for h in m) for m in members]  # ranks, ascending
+        self.sets: list[frozenset[int]] = [frozenset(m) for m in members]
+
+    def _phrase_id(self, folded: str, members: list[list[int]]) -> int:
+        phrase_id = self._by_folded.get(folded)
+        if phrase_id is None:
+            phrase_id = len(self.phrases)
+            phrase = _phrase(folded)
+            self.phrases.append(phrase)
+            members.append([])
+            self._by_folded[folded] = phrase_id
+            for stem in phrase.stems:
+                self._by_stem.setdefault(stem, set()).add(phrase_id)
+        return phrase_id
+
+    def scores(self, terms: _NeedTerms) -> dict[int, int]:
+        """Points of every phrase that matches the need at all (phrase id → 1..3)."""
+        candidates: set[int] = set()
+        for stem in terms.expanded:
+            candidates |= self._by_stem.get(stem, set())
+        candidates.update(self._by_folded[t] for t in terms.tags if t in self._by_folded)
+        points = {}
+        for phrase_id in candidates:
+            p = _score_skill(self.phrases[phrase_id], terms)
+            if p:
+                points[phrase_id] = p
+        return points
+
+    def suggest(self, need: Need, limit: int) -> tuple[HelperSuggestion, ...]:
+        """The best ``limit`` people for ``need``.
+
+        Order: the points of their best matching entry, then how many of their entries match, then warmth,
+        then name. Everyone whose best entry scores 3 comes before anyone whose best scores 2, and so on.
+        """
+        terms = _need_terms(need)
+        if limit <= 0 or (not terms.direct and not terms.tags):
+            return ()
+        points = self.scores(terms)
+        matching = list(points)
+        # People holding two or more matching entries (they rank above single matches of the same level).
+        multi: set[int] = set()
+        for i, first in enumerate(matching):
+            for second in matching[i + 1 :]:
+                multi |= self.sets[first] & self.sets[second]
+        chosen: list[int] = []
+        taken: set[int] = set()
+        for level in (3, 2, 1):
+            level_ids = [pid for pid in matching if points[pid] == level]
+            if not level_ids:
+                continue
+            doubles = [h for h in multi if h not in taken and any(h in self.sets[pid] for pid in level_ids)]
+            doubles.sort(key=lambda h: (-sum(h in self.sets[pid] for pid in matching), self.rank[h]))
+            singles = (self.by_rank[r] for r in heapq.merge(*(self.ranked[pid] for pid in level_ids)))
+            for h in itertools.chain(doubles, singles):
+                if len(chosen) >= limit:
+                    break
+                if h in taken or (h in multi and h not in doubles) or self.people[h].row.id == need.person_id:
+                    continue
+                taken.add(h)
+                chosen.append(h)
+            taken.update(doubles)
+            if len(chosen) >= limit:
+                break
+        return tuple(self._suggestion(h, points) for h in chosen)
+
+    def _suggestion(self, h: int, points: dict[int, int]) -> HelperSuggestion:
+        holder = self.people[h]
+        matched_ids = [pid for pid in holder.skills if pid in points]
+        return HelperSuggestion(
+            person_id=holder.row.id,
+            display_name=holder.row.display_name,
+            matched=tuple(holder.skills[pid] for pid in matched_ids),
+            score=max(points[pid] for pid in matched_ids) * 10 + len(matched_ids) - 1,
+            warmth=holder.row.warmth.score,
+        )
 
 
 def suggest_helpers(need: Need, people: Iterable[PersonRow], *, limit: int = 5) -> tuple[HelperSuggestion, ...]:
@@ -389,15 +470,18 @@ def suggest_helpers(need: Need, people: Iterable[PersonRow], *, limit: int = 5) 
     The need's own person and archived people are never suggested; people without "can help with" entries
     cannot be matched. See :func:`_score_skill` for the scoring.
     """
-    return _suggest(need, _skill_index(people), limit)
+    return _SkillIndex(people).suggest(need, limit)
+
+
+def _own_matches(skills: Sequence[str], terms: _NeedTerms) -> tuple[str, ...]:
+    if not terms.direct and not terms.tags:
+        return ()
+    return tuple(s for s in skills if s.strip() and _score_skill(_phrase(fold(s)), terms))
 
 
 def my_matches(need: Need, my_skills: Iterable[str]) -> tuple[str, ...]:
     """Which of *your own* skills (the ``my_skills`` setting) match ``need``, by the same rules."""
-    terms = _need_terms(need)
-    if not terms.direct and not terms.tags:
-        return ()
-    return _match(_skills(my_skills), terms)[1]
+    return _own_matches(tuple(my_skills), _need_terms(need))
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,22 +501,21 @@ def needs_board(source: BoardSource, *, helpers_per_need: int = 5) -> list[NeedC
     """Every open need (open or helping) with its person's name and helper suggestions, oldest heard first."""
     people = source.list_people(include_archived=True)
     names = {row.id: row.display_name for row in people}
-    index = _skill_index(people)
+    index = _SkillIndex(people)
     setting = source.get_setting("my_skills")
-    mine = _skills(s for s in setting if isinstance(s, str)) if isinstance(setting, list | tuple) else ()
+    mine = tuple(s for s in setting if isinstance(s, str)) if isinstance(setting, list | tuple) else ()
     cards = []
     for need in source.open_needs():
-        terms = _need_terms(need)
         cards.append(
             NeedCard(
                 need=need,
                 person_name=names.get(need.person_id, UNKNOWN_NAME),
-                helpers=_suggest(need, index, helpers_per_need),
-                mine=_match(mine, terms)[1] if mine and (terms.direct or terms.tags) else (),
+                helpers=index.suggest(need, helpers_per_need),
+                mine=_own_matches(mine, _need_terms(need)) if mine else (),
             )
         )
     cards.sort(key=lambda c: (c.need.heard_on, c.need.created_at))
-    log.debug("needs board: %d open needs, %d people with skills", len(cards), len(index))
+    log.debug("needs board: %d open needs, %d people with skills", len(cards), len(index.people))
     return cards
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import enum
 import html
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final, NamedTuple
@@ -606,20 +605,3 @@ class TimelineModel(QAbstractListModel):
         self._failed = False
         self.endResetModel()
         self._set_loading(False)
-
-    # --- for views -----------------------------------------------------------------------------------------
-
-    def when(self, item: TimelineItem) -> str:
-        return boards.human_day(item.on, self._today)
-
-    def on_first_page(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` once, when the current filter's first page is in (now if it already is)."""
-        if self._started and not self._loading and (self._items or not self._more):
-            callback()
-            return
-
-        def once() -> None:
-            self.first_page_loaded.disconnect(once)
-            callback()
-
-        self.first_page_loaded.connect(once)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -189,3 +190,27 @@ def test_no_match_offers_to_clear_filters(qtbot: QtBot, journal_env: JournalEnv)
     assert view.empty_label.text() == "Nothing matches these filters."
     qtbot.mouseClick(view.empty_clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.model.filter() == TimelineFilter(), timeout=5_000)
+
+
+def test_an_edit_refreshes_in_place_keeping_the_scroll_and_the_current_item(qtbot: QtBot, demo_env: JournalEnv) -> None:
+    view = make_view(qtbot, demo_env)
+    bar = view.list.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: view.model.item_count > 200 and not view.model.loading, timeout=10_000)
+    bar.setValue(bar.maximum() // 2)
+    row = view.list.indexAt(view.list.viewport().rect().center()).row()
+    row = _first_item_row(view.model) if view.model.item_at(row) is None else row
+    view.list.setCurrentIndex(view.model.index(row))
+    current = view.current_item()
+    assert current is not None
+    scrolled = bar.value()
+    act = next(a for a in demo_env.demo.acts if a.id != current.id) if demo_env.demo else None
+    assert act is not None
+    stored = demo_env.service.get_act(act.id)
+    with qtbot.waitSignal(demo_env.client.journal_changed):
+        demo_env.client.mutate(
+            lambda s: s.update_act(replace(stored, summary="Edited elsewhere")), changes={ItemKind.ACT}, name="t"
+        )
+    qtbot.waitUntil(lambda: not view.model.loading, timeout=10_000)
+    assert view.current_item() is not None and view.current_item().id == current.id  # type: ignore[union-attr]
+    assert bar.value() == scrolled
