@@ -47,6 +47,7 @@ __all__ = [
     "THANKED_HOW_CHOICES",
     "BoardSource",
     "EntryCard",
+    "HelperIndex",
     "HelperSuggestion",
     "NeedCard",
     "ThanksCard",
@@ -350,8 +351,11 @@ class _Holder:
     skills: dict[int, str]  # phrase id → this person's own spelling of it
 
 
-class _SkillIndex:
+class HelperIndex:
     """Everyone's "can help with" entries, as distinct phrases with an index from word stems to phrases.
+
+    Use it to suggest helpers for many needs at once (``HelperIndex(service.list_people()).suggest(need, 5)``);
+    :func:`suggest_helpers` is the one-need shortcut.
 
     Built once per board. A need is scored against the few phrases that share a word with it (or equal one of
     its tags), never against every entry of every person; each phrase keeps its holders pre-sorted (warmest
@@ -470,7 +474,7 @@ def suggest_helpers(need: Need, people: Iterable[PersonRow], *, limit: int = 5) 
     The need's own person and archived people are never suggested; people without "can help with" entries
     cannot be matched. See :func:`_score_skill` for the scoring.
     """
-    return _SkillIndex(people).suggest(need, limit)
+    return HelperIndex(people).suggest(need, limit)
 
 
 def _own_matches(skills: Sequence[str], terms: _NeedTerms) -> tuple[str, ...]:
@@ -501,7 +505,7 @@ def needs_board(source: BoardSource, *, helpers_per_need: int = 5) -> list[NeedC
     """Every open need (open or helping) with its person's name and helper suggestions, oldest heard first."""
     people = source.list_people(include_archived=True)
     names = {row.id: row.display_name for row in people}
-    index = _SkillIndex(people)
+    index = HelperIndex(people)
     setting = source.get_setting("my_skills")
     mine = tuple(s for s in setting if isinstance(s, str)) if isinstance(setting, list | tuple) else ()
     cards = []
