@@ -14,6 +14,7 @@ Pure rules shared by the import preview and the import itself:
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 import uuid
@@ -87,8 +88,24 @@ def _join_unique(parts: Sequence[str], sep: str) -> str:
     return sep.join(out)
 
 
-def _nfc(value: str) -> str:
-    return value if value.isascii() else unicodedata.normalize("NFC", value)
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""NUL, DEL and the C0 controls other than tab/CR/LF: what :func:`~core.csv_formats.clean_cell` removes (E14)."""
+
+
+class _Ids:
+    """Random (version 4) ids from one ``os.urandom`` call per 4,096 contacts instead of one per contact."""
+
+    def __init__(self) -> None:
+        self._pool = b""
+        self._at = 0
+
+    def next(self) -> uuid.UUID:
+        if self._at >= len(self._pool):
+            self._pool = os.urandom(16 * 4096)
+            self._at = 0
+        chunk = self._pool[self._at : self._at + 16]
+        self._at += 16
+        return uuid.UUID(bytes=chunk, version=4)
 
 
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE_CONTROLS)) + "]")
@@ -121,6 +138,7 @@ class ContactReader:
         self.columns: tuple[tuple[int, str, FieldKind], ...] = tuple(
             (index, key, FIELDS_BY_KEY[key].kind) for index, key in sorted(mapping.items()) if key
         )
+        self._ids = _Ids()
 
     def read(self, cells: Sequence[str]) -> ContactResult:
         """Build and validate a contact from one row's cells (see the module docstring)."""
@@ -139,12 +157,15 @@ class ContactReader:
             raw = cells[index]
             if not raw:
                 continue
-            check = clean_cell(raw)
-            if check.removed_nul:
-                removed_nul.append(index)
-            if check.removed_controls:
-                removed_controls.append(index)
-            raw = _nfc(check.text)
+            if _UNWANTED.search(raw) is not None:
+                check = clean_cell(raw)
+                if check.removed_nul:
+                    removed_nul.append(index)
+                if check.removed_controls:
+                    removed_controls.append(index)
+                raw = check.text
+            if not raw.isascii():
+                raw = unicodedata.normalize("NFC", raw)
             try:
                 if kind is FieldKind.LINE:
                     texts.setdefault(key, []).append(raw.strip())
@@ -231,7 +252,7 @@ class ContactReader:
             archived=bool(values.get("archived", False)),
             created_at=self.now,
             updated_at=self.now,
-            **({"id": values["id"]} if "id" in values else {}),
+            id=values["id"] if "id" in values else self._ids.next(),
         )
         if _INVISIBLE.search(display) or _INVISIBLE.search(given) or _INVISIBLE.search(family):
             warnings.append("The name holds invisible direction or zero-width characters (check it is what it seems).")

@@ -211,6 +211,11 @@ Progress = Callable[[int, int | None], object]
 Cancelled = Callable[[], bool]
 
 
+FREEZE_AFTER = 200_000
+"""Objects allocated while the collector was paused above which the survivors are frozen (a small import's
+young objects are cheap to collect; only a big one's would stall the window)."""
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector during a bulk read or write, then hide its survivors from it.
@@ -228,7 +233,8 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
+            if gc.get_count()[0] > FREEZE_AFTER:
+                gc.freeze()  # a large import: keep its survivors out of every later collection's walk
             gc.enable()
 
 

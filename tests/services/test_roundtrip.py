@@ -151,7 +151,7 @@ def journal(draw: st.DrawFn) -> dict[str, list[Any]]:
     }
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     items=journal(),
     as_zip=st.booleans(),
