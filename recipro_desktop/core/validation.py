@@ -12,6 +12,7 @@ checks for NUL, controls and lone surrogates here are a last line of defence for
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -81,7 +82,13 @@ def _label(field: str) -> str:
     return field.replace("_", " ").capitalize()
 
 
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""What :func:`_check_chars` rejects, as one regex: a C-speed fast path (a 100,000-row import validates ~1M texts)."""
+
+
 def _check_chars(field: str, value: str) -> None:
+    if _FORBIDDEN_CHARS.search(value) is None:
+        return
     for c in value:
         if c in _C0_AND_DEL and c not in _ALLOWED_CONTROLS:
             if c == "\x00":
