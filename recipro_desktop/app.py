@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from recipro_desktop.services.access import OpenJournal
     from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
+    from recipro_desktop.ui.reminder_center import ReminderCenter
     from recipro_desktop.ui.setup_wizard import SetupWizard
     from recipro_desktop.ui.task_runner import TaskRunner
     from recipro_desktop.ui.theme import ThemeWatcher
@@ -162,6 +163,7 @@ class AppController(QObject):
         probe: bool = False,
         demo_people: int = DEMO_PEOPLE,
         crash_dialogs: bool = False,
+        minimized: bool = False,
     ) -> None:
         super().__init__()
         self.demo_people = demo_people
@@ -182,6 +184,8 @@ class AppController(QObject):
         self.client: JournalClient | None = None
         self.runner: TaskRunner | None = None  # the journal's database worker
         self._startup: TaskRunner | None = None  # made after the first paint, like everything not needed for it
+        self.reminders: ReminderCenter | None = None  # scheduler + tray, once the journal is open
+        self.minimized = minimized
         self._ended = False
         self.exit_code: int | None = None
 
@@ -317,10 +321,18 @@ class AppController(QObject):
         window.attach_journal(self.client, demo=self.demo, first_page=first, backup=backup_for(journal, self.clock))
         if journal.notice:
             window.statusBar().showMessage(journal.notice, 20_000)
-        if not window.isVisible():
-            window.show()
-        window.raise_()
-        window.activateWindow()
+        if self.screenshot is None and not self.probe:
+            from recipro_desktop.ui.reminder_center import ReminderCenter
+
+            self.reminders = ReminderCenter(window, self.client, self.clock, self.settings)
+            self.reminders.quit_requested.connect(lambda: self._end(0))
+        if self.minimized and self.reminders is not None and self.reminders.has_tray:
+            window.hide()  # started on login: wait in the tray
+        else:
+            if not window.isVisible():
+                window.show()
+            window.raise_()
+            window.activateWindow()
         self.window_ready.emit(window)
         if self.screenshot is not None:
             from recipro_desktop.ui.screenshot import Screenshooter
@@ -356,6 +368,15 @@ class AppController(QObject):
             self.window.save_window_state()
         self.finished.emit(code)
 
+    def show_window(self) -> None:
+        """Raise the window (a second launch asked for it, C1)."""
+        if self.reminders is not None:
+            self.reminders.show_window()
+        elif self.window is not None:
+            self.window.show()
+            self.window.raise_()
+            self.window.activateWindow()
+
     # --- shutdown -------------------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
@@ -364,6 +385,8 @@ class AppController(QObject):
         for dialog in (self.unlock_dialog, self.wizard):
             if dialog is not None:
                 dialog.shutdown()
+        if self.reminders is not None:
+            self.reminders.stop()
         if self._startup is not None:
             self._startup.shutdown(timeout=60)
         if self.runner is not None:
@@ -412,6 +435,19 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
         data_dir = demo_data_dir() if args.demo and args.data_dir is None else (args.data_dir or default_data_dir())
         paths = JournalPaths(Path(data_dir).expanduser())
     app = make_application()
+    instance = None
+    if screenshot is None and not os.environ.get(PROBE_ENV):
+        from recipro_desktop.ui.single_instance import InstanceRole, SingleInstance
+
+        # Before anything opens the journal: a second launch raises the first window and leaves (C1-C3).
+        instance = SingleInstance("recipro", paths.data_dir)
+        role = instance.acquire()
+        if role is InstanceRole.SECONDARY:
+            if instance.problem:
+                print(f"recipro: {instance.problem}", file=sys.stderr)
+            return 0 if instance.forwarded else 1
+        if instance.problem:
+            log.warning("single-instance guard degraded")
     scratch = tempfile.TemporaryDirectory(prefix="recipro-shot-") if screenshot is not None else None
     # A screenshot must not overwrite the user's remembered window layout: it gets a throw-away settings file.
     settings = QSettings(str(Path(scratch.name, "layout.ini")), QSettings.Format.IniFormat) if scratch else QSettings()
@@ -424,7 +460,10 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
         screenshot=screenshot,
         probe=bool(os.environ.get(PROBE_ENV)),
         crash_dialogs=screenshot is None,
+        minimized=bool(getattr(args, "minimized", False)),
     )
+    if instance is not None:
+        instance.activate_requested.connect(controller.show_window)
     # Leave the loop from the loop (even when the controller ends before exec() started): a zero timer, not a
     # queued connection, which would load the Qt namespace before the first paint (see main_window.KEY_ROLE).
     controller.finished.connect(lambda code: QTimer.singleShot(0, lambda: app.exit(code)))
@@ -433,6 +472,8 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
         code = app.exec()
     finally:
         controller.shutdown()
+        if instance is not None:
+            instance.release()
         if scratch is not None:
             scratch.cleanup()
     return controller.exit_code if controller.exit_code is not None else code

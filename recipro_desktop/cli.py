@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the passphrase or recovery key from the first line of FILE (or set $RECIPRO_PASSPHRASE)",
     )
     parser.add_argument("--demo", action="store_true", help="open a demo journal in its own folder (no passphrase)")
+    parser.add_argument("--minimized", action="store_true", help="start in the system tray (used by start on login)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (never note text) to stderr")
     parser.add_argument(
         "--screenshot",
