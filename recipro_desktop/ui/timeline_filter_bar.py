@@ -243,6 +243,7 @@ class TimelineFilterBar(QWidget):
     # --- person completion --------------------------------------------------------------------------------
 
     def _on_person_typed(self, text: str) -> None:
+        self._matches = {}  # Enter must not pick a completion of what was typed before
         if not text.strip():
             self._completion_timer.stop()
             if self._person_id is not None:
