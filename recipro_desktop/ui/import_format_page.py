@@ -75,6 +75,7 @@ class ImportFormatPage(QWizardPage):
         self.notesLabel.setObjectName("notesLabel")
         self.notesLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.notesLabel.setWordWrap(True)
+        self.notesLabel.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.notesLabel)
         self.sampleLabel = QLabel("The first rows, as they will be read:", self)
         self.sampleLabel.setProperty("role", "muted")

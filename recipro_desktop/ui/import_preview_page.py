@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from recipro_desktop.core.csv_formats import CsvFormat
 from recipro_desktop.services.import_store import ImportCancelledError
 from recipro_desktop.services.importer import (
     POLICY_LABELS,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+POLICY_PROMPT = "When a contact is already in your &journal:"
 SHOW_CHOICES = (
     ("", "All rows"),
     ("problem", "Problems"),
@@ -139,7 +141,7 @@ class ImportPreviewPage(QWizardPage):
         self.notesLabel.setWordWrap(True)
         layout.addWidget(self.notesLabel)
         options = QHBoxLayout()
-        self.policyLabel = QLabel("When a contact is already in your &journal:", self)
+        self.policyLabel = QLabel(POLICY_PROMPT, self)
         self.policyCombo = QComboBox(self)
         self.policyCombo.setObjectName("policyCombo")
         self.policyCombo.setAccessibleName("When a contact is already in your journal")
@@ -251,6 +253,7 @@ class ImportPreviewPage(QWizardPage):
         self.flow.plan = plan
         self.flow.resolution = resolution
         self.busyWidget.hide()
+        self._fill_policies(plan.format is CsvFormat.RECIPRO)
         self.model.set_rows(plan.rows, resolution.outcomes)
         self.notesLabel.setText(" ".join(plan.notes))
         self.notesLabel.setVisible(bool(plan.notes))
@@ -272,6 +275,17 @@ class ImportPreviewPage(QWizardPage):
         self.errorLabel.setText(text)
         self.errorLabel.show()
         self.completeChanged.emit()
+
+    def _fill_policies(self, own_export: bool) -> None:
+        """Our own export matches by id: "add anyway" cannot apply (the id is taken), "update" replaces."""
+        self.policyCombo.clear()
+        for policy, label in POLICY_LABELS.items():
+            if own_export and policy is DuplicatePolicy.ADD:
+                continue
+            shown = "Replace it with the export's version" if own_export and policy is DuplicatePolicy.UPDATE else label
+            self.policyCombo.addItem(shown, policy.value)
+        self.policyLabel.setText("When an item is already in your &journal:" if own_export else POLICY_PROMPT)
+        self.policyCombo.setCurrentIndex(max(0, self.policyCombo.findData(self.flow.settings.duplicates.value)))
 
     def _set_controls_enabled(self, enabled: bool) -> None:
         for widget in (self.policyCombo, self.showCombo, self.view, self.policyLabel):

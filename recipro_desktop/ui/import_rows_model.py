@@ -65,12 +65,15 @@ class ImportRowsModel(QAbstractTableModel):
         self._rows: list[PlannedRow] = []
         self._outcomes: list[RowOutcome] = []
         self._overrides: dict[int, DuplicatePolicy] = {}
+        self._many_files = False
 
     def set_rows(self, rows: Sequence[PlannedRow], outcomes: Sequence[RowOutcome]) -> None:
+        """New rows (a Recipro export's rows come from several files: the row column then names the file)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._outcomes = list(outcomes)
         self._overrides = {}
+        self._many_files = len({r.file for r in self._rows}) > 1
         self.endResetModel()
 
     def set_outcomes(self, outcomes: Sequence[RowOutcome], overrides: dict[int, DuplicatePolicy]) -> None:
@@ -115,6 +118,8 @@ class ImportRowsModel(QAbstractTableModel):
         planned, outcome = self._rows[row], self._outcomes[row]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.ROW:
+                if self._many_files:
+                    return f"{planned.file.removesuffix('.csv').replace('_', ' ')} {planned.row:,}"
                 return f"{planned.row:,}"
             if column == self.NAME:
                 return one_line(planned.label, 60) if planned.label else "—"
@@ -137,7 +142,7 @@ class ImportRowsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.SortRole:
             if column == self.ROW:
-                return planned.row
+                return row  # the plan's order: file by file, row by row
             if column == self.NAME:
                 return planned.label.casefold()
             if column == self.ACTION:
