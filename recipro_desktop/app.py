@@ -318,7 +318,9 @@ class AppController(QObject):
         self.client = JournalClient(journal.service, self.runner)
         window = self._window()
         first = self.screenshot.page if self.screenshot is not None else self.first_page
-        window.attach_journal(self.client, demo=self.demo, first_page=first, backup=backup_for(journal, self.clock))
+        window.attach_journal(
+            self.client, demo=self.demo, first_page=first, backup=backup_for(journal, self.clock), paths=journal.paths
+        )
         if journal.notice:
             window.statusBar().showMessage(journal.notice, 20_000)
         if self.screenshot is None and not self.probe:

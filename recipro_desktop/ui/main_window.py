@@ -51,6 +51,7 @@ from recipro_desktop.ui.search_box import SearchBox
 from recipro_desktop.ui.window_state import WindowStateMixin
 
 if TYPE_CHECKING:
+    from recipro_desktop.paths import JournalPaths
     from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
 
@@ -116,10 +117,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
     Signals:
         page_shown(str): a page became current ("today", "people", …, "person").
         journal_attached(): the client is set and the first page is being built.
+        settings_changed(str): a setting was changed in the Settings dialog (its key).
     """
 
     page_shown = Signal(str)
     journal_attached = Signal()
+    settings_changed = Signal(str)
 
     def __init__(
         self,
@@ -135,6 +138,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.setWindowIcon(icon("app"))
         self.resize(1200, 780)
         self.client: JournalClient | None = None
+        self.journal_paths: JournalPaths | None = None
         self.undo_stack = QUndoStack(self)
         self.errors = ErrorReporter(self, self)
         self._backup = backup
@@ -227,8 +231,14 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.quick_add_action = self._action("&Quick add…", self.quick_add, ("Ctrl+N",), "nav-add")
         self.quick_add_action.setToolTip("Log an act, a need, a promise, an interaction or a note (Ctrl+N)")
         self.backup_action = self._action("&Back up now", self.backup_now)
+        self.import_action = self._action("&Import CSV…", self.import_csv, ("Ctrl+I",))
+        self.import_action.setToolTip("Import contacts or a Recipro export from a CSV file")
+        self.export_action = self._action("&Export…", self.export_data, ("Ctrl+Shift+E",))
+        self.export_action.setToolTip("Export everything as CSV files (not encrypted)")
         self.quit_action = self._action("&Quit", self.close, ("Ctrl+Q",))  # menu roles: Qt's text heuristic
         file_menu.addActions([self.quick_add_action, self.backup_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -241,6 +251,10 @@ class MainWindow(WindowStateMixin, QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        self.settings_action = self._action("Se&ttings…", self.show_settings, ("Ctrl+,",), "nav-settings")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
         view_menu = bar.addMenu("&View")
         group = QActionGroup(self)
         self.page_actions: dict[str, QAction] = {}
@@ -310,7 +324,14 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.errors.error_shown.connect(lambda text: status.showMessage(text, 15_000))
 
     def _set_journal_actions_enabled(self, enabled: bool) -> None:
-        for action in (self.backup_action, self.find_action, *self.page_actions.values()):
+        for action in (
+            self.backup_action,
+            self.find_action,
+            self.import_action,
+            self.export_action,
+            self.settings_action,
+            *self.page_actions.values(),
+        ):
             action.setEnabled(enabled)
         self.quick_add_action.setEnabled(enabled and available(QUICK_ADD[0]))
         self.nav.setEnabled(enabled)
@@ -329,9 +350,11 @@ class MainWindow(WindowStateMixin, QMainWindow):
         demo: bool = False,
         first_page: str = "today",
         backup: Callable[[JournalService], str] | None = None,
+        paths: JournalPaths | None = None,
     ) -> None:
         """Wire the window to an open journal and show ``first_page``; ``backup`` runs File › Back up now."""
         self.client = client
+        self.journal_paths = paths
         if backup is not None:
             self._backup = backup
         client.error_raised.connect(self.errors.show_error)
@@ -457,6 +480,26 @@ class MainWindow(WindowStateMixin, QMainWindow):
         dialog = getattr(importlib.import_module(QUICK_ADD[0]), QUICK_ADD[1])(self.client, self)
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _open_dialog(self, module: str, cls: str, **kwargs: Any) -> QWidget | None:
+        """Open a journal dialog (window-modal, deleted on close); None when no journal is open."""
+        if self.client is None:
+            return None
+        dialog = getattr(importlib.import_module(module), cls)(self.client, self, **kwargs)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog  # type: ignore[no-any-return]
+
+    def import_csv(self) -> None:
+        self._open_dialog("recipro_desktop.ui.import_wizard", "ImportWizard")
+
+    def export_data(self) -> None:
+        self._open_dialog("recipro_desktop.ui.export_dialog", "ExportDialog")
+
+    def show_settings(self) -> None:
+        dialog = self._open_dialog("recipro_desktop.ui.settings_dialog", "SettingsDialog", paths=self.journal_paths)
+        if dialog is not None:
+            dialog.settings_changed.connect(self.settings_changed)  # type: ignore[attr-defined]
 
     def backup_now(self) -> None:
         if self.client is None or self._backup is None:

@@ -74,6 +74,7 @@ class ReminderCenter(QObject):
         self.status.open_requested.connect(lambda: self._open_page("today"))
         self.scheduler.nudges_changed.connect(self.status.set_nudges)
         self.scheduler.paused_changed.connect(self.status.set_paused)
+        window.settings_changed.connect(lambda _key: self.scheduler.settings_changed())
 
         notice = NoTrayNotice(settings, (lambda: tray_available) if tray_available is not None else None)
         self.tray: TrayIcon | None = None
