@@ -390,6 +390,9 @@ class AppController(QObject):
         if self.reminders is not None:
             self.reminders.stop()
         if self._startup is not None:
+            from recipro_desktop.ui.unlock_dialog import drain
+
+            drain(self._startup)  # a journal opened just as the user quit is delivered, and closed (_ended)
             self._startup.shutdown(timeout=60)
         if self.runner is not None:
             self.runner.shutdown(timeout=60)

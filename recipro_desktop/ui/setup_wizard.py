@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QMimeData, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget, QWizard
 
@@ -37,7 +37,7 @@ from recipro_desktop.ui.error_reporter import private_message
 from recipro_desktop.ui.forms.ui_setup_wizard import Ui_SetupWizard
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.task_runner import TaskRunner
-from recipro_desktop.ui.unlock_dialog import run_expecting_journal_errors
+from recipro_desktop.ui.unlock_dialog import drain, run_expecting_journal_errors
 
 if TYPE_CHECKING:
     from recipro_desktop.services.access import CreatedJournal
@@ -412,12 +412,7 @@ class SetupWizard(QWizard):
     def shutdown(self) -> None:
         """Let a running job finish (a journal created after closing is closed again), then stop the worker."""
         self._closing = True
-        if self._runner.busy:
-            loop = QEventLoop()
-            self._runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
-            QTimer.singleShot(60_000, loop, loop.quit)
-            if self._runner.busy:
-                loop.exec()
+        drain(self._runner)
         self._runner.shutdown(timeout=30)
         if self.created is not None and not self._handed_over:
             self.created.journal.close()

@@ -232,6 +232,21 @@ def list_backups_job(paths: JournalPaths) -> list[Any]:
     return list_backups(paths)
 
 
+def drain(runner: TaskRunner, timeout_ms: int = 60_000) -> None:
+    """Run the event loop until ``runner``'s queue is empty, so a late result still reaches its callback.
+
+    A startup job may hand back an open journal just as the user quits; its callback is what closes it again, and
+    :meth:`TaskRunner.shutdown` no longer delivers callbacks.
+    """
+    if not runner.busy:
+        return
+    loop = QEventLoop()
+    runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
+    QTimer.singleShot(timeout_ms, loop, loop.quit)
+    if runner.busy:
+        loop.exec()
+
+
 # --- the dialog ------------------------------------------------------------------------------------------
 
 
@@ -570,10 +585,5 @@ class UnlockDialog(QDialog):
     def shutdown(self) -> None:
         """Let a running job deliver (an open journal that arrives after "Quit" is closed), then stop the worker."""
         self._finished = True
-        if self._runner.busy:
-            loop = QEventLoop()
-            self._runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
-            QTimer.singleShot(60_000, loop, loop.quit)
-            if self._runner.busy:
-                loop.exec()
+        drain(self._runner)
         self._runner.shutdown(timeout=30)

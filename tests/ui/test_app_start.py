@@ -224,6 +224,30 @@ def test_shutdown_closes_the_journal(qtbot: QtBot, paths: JournalPaths, controll
     assert database.closed and ctl.journal is None
 
 
+def test_quitting_while_the_journal_opens_closes_it(
+    qtbot: QtBot, paths: JournalPaths, controller: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recipro_desktop import app
+
+    make_journal(paths, use_keyring=True)
+    opened: list[object] = []
+    real_open = app.open_job
+
+    def recording_open(*args: object) -> object:
+        journal = real_open(*args)  # type: ignore[arg-type]
+        opened.append(journal)
+        return journal
+
+    monkeypatch.setattr(app, "open_job", recording_open)
+    ctl = controller(paths)
+    ctl.start()
+    qtbot.waitUntil(lambda: ctl._startup is not None and ctl._startup.busy)  # the window painted; opening…
+    ctl.shutdown()  # …and the user quits
+    assert len(opened) == 1
+    assert opened[0].database.closed  # type: ignore[attr-defined]
+    assert ctl.journal is None
+
+
 def test_cold_start_imports_nothing_heavy_before_the_first_paint() -> None:
     """DESIGN §6: what the window needs to paint must not pull in the storage stack or the keyring."""
     code = (
