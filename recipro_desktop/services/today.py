@@ -11,6 +11,9 @@ a digest). Each section answers one of the habits the app supports:
   ``promise_lead_days``; the most overdue first.
 - **keep in touch** (be proactive): people whose last contact plus their cadence (their own, else the
   ``default_cadence_days`` setting) is today or earlier; the longest past due first.
+
+The rules are those of :func:`recipro_desktop.core.reminders.due_nudges` (so Today and the tray agree), minus
+its notification switches: Today always shows everything, and birthdays two weeks ahead.
 - **needs you could help with** (listen): open listening notes that match the owner's ``my_skills`` setting or
   a contact's "can help with" (a suggested introduction); the owner's own matches first.
 - **birthdays**: in the next :data:`BIRTHDAY_WINDOW_DAYS` days, with the age they turn when the year is known.
@@ -28,15 +31,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 from uuid import UUID
 
 from recipro_desktop.core import settings as settings_registry
 from recipro_desktop.core.clock import Clock
 from recipro_desktop.core.errors import NotFoundError, ValidationError
 from recipro_desktop.core.models import Act, Commitment, Need, NeedStatus, Person, PromptKind
+from recipro_desktop.core.reminders import next_birthday
 from recipro_desktop.core.summaries import PersonRow
 from recipro_desktop.core.text import fold
+from recipro_desktop.services.journal import JournalService
+from recipro_desktop.storage.repositories import PERSON, Repository
 
 log = logging.getLogger(__name__)
 
@@ -191,18 +197,6 @@ def prompt_for_day(
     return DailyPrompt(kind=kind, text=text, position=position, count=len(rotation))
 
 
-def next_birthday(today: date, month: int, day: int) -> date:
-    """The next occurrence of a birthday on or after ``today``; Feb 29 falls on Feb 28 in other years."""
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:  # Feb 29 outside a leap year
-            candidate = date(year, month, day - 1)
-        if candidate >= today:
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
 
@@ -225,8 +219,13 @@ def skill_matches(skill: str, stems: frozenset[str]) -> bool:
     ``"German translation"`` matches "Needs a German translator"; ``"data science"`` does not match
     "data privacy rules" (both words must be there). A skill of only stopwords never matches.
     """
-    words = _words(skill)
-    return bool(words) and all(_stem(w) in stems for w in words)
+    wanted = skill_stems(skill)
+    return bool(wanted) and wanted <= stems
+
+
+def skill_stems(skill: str) -> frozenset[str]:
+    """The stems a skill needs to find in a need (empty for a skill of stopwords only)."""
+    return frozenset(_stem(w) for w in _words(skill))
 
 
 # --- the briefing -------------------------------------------------------------------------------------------
@@ -256,22 +255,47 @@ def _text_list_setting(source: TodaySource, key: str) -> tuple[str, ...]:
     return ()
 
 
+def _people_by_id(source: TodaySource, ids: Iterable[UUID], clock: Clock) -> dict[UUID, Person]:
+    """The people with these ids (missing ones left out), in ONE read when ``source`` is the journal service.
+
+    Birthdays need the birth year and never-contacted people their creation day, neither of which the people
+    list carries; with 10,000 contacts that is a few hundred people, too many for one read each.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    if isinstance(source, JournalService):
+        with source.database.session() as session:
+            found = Repository(session, clock.now()).get_many(PERSON, wanted)
+        return {p.id: p for p in found}
+    out: dict[UUID, Person] = {}
+    for person_id in wanted:
+        try:
+            out[person_id] = source.get_person(person_id)
+        except NotFoundError:
+            continue
+    return out
+
+
 class _Names:
     """Display names by id: from the people list, with a lookup for the few not in it (archived people)."""
 
-    def __init__(self, source: TodaySource, rows: Iterable[PersonRow]) -> None:
+    def __init__(self, source: TodaySource, rows: Iterable[PersonRow], clock: Clock) -> None:
         self._source = source
+        self._clock = clock
         self._names = {r.id: r.display_name for r in rows}
 
+    def prefetch(self, ids: Iterable[UUID]) -> None:
+        """Look up, in one read, the people not in the list (archived ones named on an item)."""
+        missing = [i for i in ids if i not in self._names]
+        found = _people_by_id(self._source, missing, self._clock)
+        for person_id in missing:
+            self._names[person_id] = found[person_id].display_name if person_id in found else "Someone"
+
     def ref(self, person_id: UUID) -> PersonRef:
-        name = self._names.get(person_id)
-        if name is None:
-            try:
-                name = self._source.get_person(person_id).display_name
-            except NotFoundError:
-                name = "Someone"
-            self._names[person_id] = name
-        return PersonRef(person_id, name)
+        if person_id not in self._names:
+            self.prefetch((person_id,))
+        return PersonRef(person_id, self._names[person_id])
 
     def refs(self, ids: Iterable[UUID]) -> tuple[PersonRef, ...]:
         return tuple(self.ref(i) for i in ids)
@@ -284,31 +308,33 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
     promise_lead = _int_setting(source, "promise_lead_days")
     default_cadence = _optional_int_setting(source, "default_cadence_days")
     rows = source.list_people()
-    names = _Names(source, rows)
+    names = _Names(source, rows, clock)
 
+    owed_acts = [a for a in source.thanks_owed(older_than_days=0) if (today - a.occurred_on).days >= thanks_after]
+    horizon = today + timedelta(days=promise_lead)
+    due_promises = [c for c in source.open_commitments() if c.due_on is not None and c.due_on <= horizon]
+    names.prefetch([p for a in owed_acts for p in a.people] + [p for c in due_promises for p in c.people])
     owed = tuple(
-        OwedThanks(act=a, people=names.refs(a.people), days_ago=(today - a.occurred_on).days)
-        for a in source.thanks_owed(older_than_days=0)
-        if (today - a.occurred_on).days >= thanks_after
+        OwedThanks(act=a, people=names.refs(a.people), days_ago=(today - a.occurred_on).days) for a in owed_acts
     )
     # The freshest first: a thank-you sent within days means most, and a years-old one should not lead.
     owed = tuple(sorted(owed, key=lambda o: (o.act.occurred_on, o.act.created_at, o.act.id), reverse=True))
 
-    horizon = today + timedelta(days=promise_lead)
     promises = tuple(
         sorted(
             (
-                DuePromise(commitment=c, people=names.refs(c.people), days_overdue=(today - c.due_on).days)
-                for c in source.open_commitments()
-                if c.due_on is not None and c.due_on <= horizon
+                DuePromise(commitment=c, people=names.refs(c.people), days_overdue=(today - cast(date, c.due_on)).days)
+                for c in due_promises
             ),
             key=lambda p: (-p.days_overdue, p.commitment.promiser.value, p.commitment.id),
         )
     )
 
-    drifting = tuple(sorted(_drifting(rows, today, default_cadence), key=lambda d: (-d.days_past, d.person.name)))
+    drifting = tuple(
+        sorted(_drifting(source, rows, clock, default_cadence), key=lambda d: (-d.days_past, d.person.name))
+    )
     needs = _helpable_needs(source, rows, names)
-    birthdays = _birthdays(source, rows, today)
+    birthdays = _birthdays(source, rows, clock)
     gratitude = _text_list_setting(source, "gratitude_prompts")
     reflection = _text_list_setting(source, "reflection_prompts")
     prompt = prompt_for_day(today, gratitude, reflection, offset=prompt_offset)
@@ -333,50 +359,69 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
     )
 
 
-def _drifting(rows: Iterable[PersonRow], today: date, default_cadence: int | None) -> Iterable[DriftingPerson]:
+def _drifting(
+    source: TodaySource, rows: Sequence[PersonRow], clock: Clock, default_cadence: int | None
+) -> Iterable[DriftingPerson]:
+    """The keep-in-touch rule of :func:`recipro_desktop.core.reminders.due_nudges`, with the day counts Today shows.
+
+    The clock runs from the last contact; for someone never contacted, from the day they were added — but only
+    for people with a cadence of their own (an imported address book under a default cadence would otherwise
+    flood Today the day the cadence first runs out).
+    """
+    today = clock.today()
+    never = [r.id for r in rows if r.last_interaction is None and r.cadence_days is not None]
+    added = {i: p.created_at.date() for i, p in _people_by_id(source, never, clock).items()}
     for row in rows:
         cadence = row.cadence_days if row.cadence_days is not None else default_cadence
-        if cadence is None or row.last_interaction is None:
-            # Nothing logged yet: there is no clock to run (an imported address book would otherwise
-            # flood the list with everyone at once).
+        if cadence is None:
             continue
-        due = row.last_interaction + timedelta(days=cadence)
+        start = row.last_interaction if row.last_interaction is not None else added.get(row.id)
+        if start is None:
+            continue
+        due = start + timedelta(days=cadence)
         if due <= today:
-            since = (today - row.last_interaction).days
             yield DriftingPerson(
                 person=PersonRef(row.id, row.display_name),
                 last_contact=row.last_interaction,
-                days_since=since,
+                days_since=(today - row.last_interaction).days if row.last_interaction is not None else None,
                 cadence_days=cadence,
                 days_past=(today - due).days,
             )
 
 
 def _helpable_needs(source: TodaySource, rows: Sequence[PersonRow], names: _Names) -> tuple[HelpableNeed, ...]:
-    my_skills = _text_list_setting(source, "my_skills")
-    # skill (as the contact wrote it) -> the contacts offering it, warmest first
+    """Open needs matching my skills or contacts' (see :func:`skill_matches`), with the warmest possible helpers.
+
+    Stems are computed once per distinct skill, and per skill only the warmest few offerers are candidates:
+    10,000 people and thousands of open needs stay well under a second.
+    """
+    mine_stems = [(s, skill_stems(s)) for s in _text_list_setting(source, "my_skills")]
+    # skill (as the contacts wrote it) -> the contacts offering it, warmest first
     offered: dict[str, list[PersonRow]] = {}
-    for row in sorted(rows, key=lambda r: -r.warmth.score):
+    for row in sorted(rows, key=lambda r: (-r.warmth.score, r.display_name)):
         for skill in row.can_help_with:
             offered.setdefault(skill, []).append(row)
+    by_stem: dict[str, list[tuple[str, frozenset[str]]]] = {}  # a stem -> the skills that need it
+    for skill in offered:
+        if st := skill_stems(skill):
+            by_stem.setdefault(min(st), []).append((skill, st))
     out: list[HelpableNeed] = []
     for need in source.open_needs():
         if need.status not in (NeedStatus.OPEN, NeedStatus.HELPING):
             continue
         stems = need_stems(need)
-        mine = tuple(s for s in my_skills if skill_matches(s, stems))
-        helper_skills: dict[UUID, list[str]] = {}
-        helper_rows: dict[UUID, PersonRow] = {}
-        for skill, people in offered.items():
-            if not skill_matches(skill, stems):
-                continue
-            for row in people:
+        mine = tuple(s for s, st in mine_stems if st and st <= stems)
+        matched = {skill for stem in stems for skill, st in by_stem.get(stem, ()) if st <= stems}
+        candidates: dict[UUID, PersonRow] = {}
+        for skill in matched:
+            # the warmest MAX_HELPERS overall are among the first MAX_HELPERS + 1 of each list (one may be them)
+            for row in offered[skill][: MAX_HELPERS + 1]:
                 if row.id != need.person_id:
-                    helper_skills.setdefault(row.id, []).append(skill)
-                    helper_rows[row.id] = row
-        ranked = sorted(helper_rows.values(), key=lambda r: (-r.warmth.score, r.display_name))[:MAX_HELPERS]
+                    candidates[row.id] = row
+        ranked = sorted(candidates.values(), key=lambda r: (-r.warmth.score, r.display_name))[:MAX_HELPERS]
         helpers = tuple(
-            Helper(person=PersonRef(r.id, r.display_name), skills=tuple(helper_skills[r.id])) for r in ranked
+            Helper(person=PersonRef(r.id, r.display_name), skills=tuple(s for s in r.can_help_with if s in matched))
+            for r in ranked
         )
         if mine or helpers:
             out.append(HelpableNeed(need=need, person=names.ref(need.person_id), my_skills=mine, helpers=helpers))
@@ -384,20 +429,24 @@ def _helpable_needs(source: TodaySource, rows: Sequence[PersonRow], names: _Name
     return tuple(out)
 
 
-def _birthdays(source: TodaySource, rows: Iterable[PersonRow], today: date) -> tuple[UpcomingBirthday, ...]:
-    out: list[UpcomingBirthday] = []
+def _birthdays(source: TodaySource, rows: Iterable[PersonRow], clock: Clock) -> tuple[UpcomingBirthday, ...]:
+    today = clock.today()
+    upcoming: list[tuple[PersonRow, date]] = []
     for row in rows:
         if row.birthday_month is None or row.birthday_day is None:
             continue
-        on = next_birthday(today, row.birthday_month, row.birthday_day)
-        in_days = (on - today).days
-        if in_days > BIRTHDAY_WINDOW_DAYS:
+        on = next_birthday(row.birthday_month, row.birthday_day, today)
+        if (on - today).days <= BIRTHDAY_WINDOW_DAYS:
+            upcoming.append((row, on))
+    people = _people_by_id(source, (row.id for row, _ in upcoming), clock)  # the list rows carry no birth year
+    out: list[UpcomingBirthday] = []
+    for row, on in upcoming:
+        if row.id not in people:  # deleted since the list was read
             continue
-        try:
-            year = source.get_person(row.id).birthday_year  # the list rows do not carry the year
-        except NotFoundError:  # deleted since the list was read
-            continue
+        year = people[row.id].birthday_year
         turns = on.year - year if year is not None and on.year > year else None
-        out.append(UpcomingBirthday(person=PersonRef(row.id, row.display_name), on=on, in_days=in_days, turns=turns))
+        out.append(
+            UpcomingBirthday(person=PersonRef(row.id, row.display_name), on=on, in_days=(on - today).days, turns=turns)
+        )
     out.sort(key=lambda b: (b.in_days, b.person.name))
     return tuple(out)

@@ -19,6 +19,8 @@ from recipro_desktop.ui.today_row import TodayRowWidget
 from recipro_desktop.ui.today_section_model import TodayRow, TodaySectionModel
 
 COLLAPSED_ROWS = 5
+EXPANDED_ROWS = 50
+"""Even expanded, a card shows at most this many rows (a briefing, not a list: the other views have them all)."""
 RADIUS = 10.0
 
 
@@ -165,7 +167,7 @@ class TodaySection(TodayCard):
         self._children = []
         self.row_widgets = []
         rows = self.model.rows()
-        shown = rows if self._expanded else rows[:COLLAPSED_ROWS]
+        shown = rows[:EXPANDED_ROWS] if self._expanded else rows[:COLLAPSED_ROWS]
         for n, row in enumerate(shown):
             if n:
                 line = QFrame(self)
@@ -188,10 +190,10 @@ class TodaySection(TodayCard):
         self.count_label.setAccessibleName(f"{len(rows)} items")
         self.setAccessibleDescription(f"{len(rows)} items" if rows else self._empty_text)
         self.empty_label.setVisible(not rows)
-        hidden = len(rows) - len(shown)
-        if hidden:
-            self.more_button.setText(f"Show all {len(rows)}")
-        elif self._expanded and len(rows) > COLLAPSED_ROWS:
+        if not self._expanded and len(rows) > COLLAPSED_ROWS:
+            more = f"Show all {len(rows)}" if len(rows) <= EXPANDED_ROWS else f"Show {EXPANDED_ROWS} of {len(rows)}"
+            self.more_button.setText(more)
+        elif self._expanded:
             self.more_button.setText("Show fewer")
         self.more_button.setVisible(len(rows) > COLLAPSED_ROWS)
         if refocus and self.row_widgets:

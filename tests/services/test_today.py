@@ -28,7 +28,6 @@ from recipro_desktop.services.journal import JournalService
 from recipro_desktop.services.today import (
     build_today,
     need_stems,
-    next_birthday,
     prompt_for_day,
     prompt_rotation,
     skill_matches,
@@ -126,7 +125,7 @@ def test_people_past_their_cadence(service: JournalService, clock: FixedClock) -
     late = person(service, "Ana Lima", cadence_days=30)
     fine = person(service, "Bo Chen", cadence_days=30)
     no_cadence = person(service, "Cleo Diaz")
-    never = person(service, "Dev Patel", cadence_days=7)  # nothing logged: no clock running
+    never = person(service, "Dev Patel", cadence_days=7)  # nothing logged: the clock runs from today
     for who, days in ((late, 40), (fine, 10), (no_cadence, 400)):
         service.add_interaction(
             Interaction(occurred_on=ago(days), channel=Channel.CALL, summary="call", people=(who.id,))
@@ -136,6 +135,13 @@ def test_people_past_their_cadence(service: JournalService, clock: FixedClock) -
     assert [(d.person.name, d.days_since, d.days_past) for d in briefing.drifting] == [("Ana Lima", 40, 10)]
     assert briefing.drifting[0].last_contact == ago(40)
     assert never.id not in {d.person.id for d in briefing.drifting}
+    clock.advance(timedelta(days=7))  # a week after Dev was added, with a weekly cadence
+    assert [(d.person.name, d.days_since, d.last_contact) for d in build_today(service, clock).drifting][-1] == (
+        "Dev Patel",
+        None,
+        None,
+    )
+    clock.advance(timedelta(days=-7))
 
     service.set_setting("default_cadence_days", 180)  # now Cleo (400 days) is past the default cadence too
     briefing = build_today(service, clock)
@@ -197,10 +203,11 @@ def test_birthdays_in_the_next_two_weeks(service: JournalService, clock: FixedCl
     assert briefing.birthdays[1].on == date(2026, 3, 15)
 
 
-def test_next_birthday_handles_february_29() -> None:
-    assert next_birthday(date(2026, 2, 1), 2, 29) == date(2026, 2, 28)
-    assert next_birthday(date(2028, 2, 1), 2, 29) == date(2028, 2, 29)
-    assert next_birthday(date(2026, 12, 30), 1, 2) == date(2027, 1, 2)
+def test_february_29_birthdays_show_on_the_28th(service: JournalService, clock: FixedClock) -> None:
+    clock.current = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
+    person(service, "Leap Day", birthday_month=2, birthday_day=29, birthday_year=2000)
+    [birthday] = build_today(service, clock).birthdays
+    assert (birthday.on, birthday.in_days, birthday.turns) == (date(2026, 2, 28), 8, 26)
 
 
 # --- the prompt -------------------------------------------------------------------------------------------

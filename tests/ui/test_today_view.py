@@ -383,3 +383,27 @@ def test_narrow_window_stacks_the_sections(qtbot: QtBot, view: TodayView) -> Non
     qtbot.waitUntil(lambda: view.prompt_card.x() == view.thanks_section.x())
     view.resize(1300, 800)
     qtbot.waitUntil(lambda: view.prompt_card.x() > view.thanks_section.x())
+
+
+def test_long_sections_show_five_rows_until_expanded(qtbot: QtBot, env: JournalEnv, view: TodayView) -> None:
+    who = env.service.add_person(Person(display_name="Ana Lima"))
+    for n in range(7):
+        env.service.add_act(
+            Act(
+                occurred_on=ago(10 + n),
+                direction=Direction.RECEIVED,
+                kind=ActKind.FAVOR,
+                summary=f"Favour {n}",
+                people=(who.id,),
+            )
+        )
+    reload(qtbot, view)
+    section = view.sections["thanks"]
+    assert section.count_label.text() == "7"
+    assert len(section.row_widgets) == 5
+    assert section.more_button.text() == "Show all 7"
+    qtbot.mouseClick(section.more_button, Qt.MouseButton.LeftButton)
+    assert [w.row.text for w in section.row_widgets] == [f"Favour {n}" for n in range(7)]
+    assert section.more_button.text() == "Show fewer"
+    qtbot.mouseClick(section.more_button, Qt.MouseButton.LeftButton)
+    assert len(section.row_widgets) == 5
