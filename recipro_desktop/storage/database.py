@@ -358,6 +358,9 @@ def _make_engine(path: Path, key: bytes, *, create: bool) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_timeout=30,
+        # A driver error that reaches a log or a crash dialog must not carry the statement's parameters:
+        # they are note text and names (RELIABILITY G1, G2).
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -90,3 +90,13 @@ def test_a_session_is_one_transaction(db: Database) -> None:
         assert raw.in_transaction
     with db.raw_connection() as conn:
         assert not conn.in_transaction
+
+
+def test_G1_driver_errors_never_carry_statement_parameters(db: Database) -> None:
+    """An unexpected driver error may reach a log or a crash dialog: its text must not include note text."""
+    from tests.conftest import CANARY
+
+    with pytest.raises(Exception) as err, db.session(write=True) as session:
+        session.connection().exec_driver_sql("INSERT INTO no_such_table VALUES (?)", (CANARY,))
+    assert CANARY not in str(err.value)
+    assert "no such table" in str(err.value)
