@@ -11,15 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
 
 from recipro_desktop import cli
+from recipro_desktop.app import AppController
 from recipro_desktop.core.clock import FixedClock
 from recipro_desktop.core.errors import JournalMissingError, NotFoundError
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import create_journal
 from recipro_desktop.services.demo import generate_demo
-from recipro_desktop.ui.screenshot import parse_size, parse_view
+from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_size, parse_view
 from tests.ui.journal_fixtures import NOW, PASSPHRASE, TODAY, fill_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,16 +70,24 @@ def test_screenshot_writes_a_png_of_the_requested_size(tmp_path: Path, journal: 
     assert name not in run.stdout + run.stderr  # the terminal line names the file, not the people (G1)
 
 
-def test_screenshot_of_a_person_that_does_not_exist(tmp_path: Path, journal: tuple[JournalPaths, Path, str]) -> None:
-    paths, secret, _name = journal
+def test_screenshot_of_a_person_that_does_not_exist(
+    qtbot: QtBot, tmp_path: Path, journal: tuple[JournalPaths, Path, str]
+) -> None:
+    """In-process (the PNG path above runs the real command): person:NAME that matches nobody exits 3."""
+    paths, _secret, _name = journal
     out = tmp_path / "nobody.png"
-    run = recipro(
-        "--data-dir", str(paths.data_dir), "--passphrase-file", str(secret),
-        "--screenshot", str(out), "--view", "person:Nobody Atall",
-    )  # fmt: skip
-    assert run.returncode == NotFoundError.exit_code
-    assert "No person matches 'Nobody Atall'" in run.stderr
-    assert not out.exists()
+    request = ScreenshotRequest(path=out, page="person", person="Nobody Atall", size=QSize(900, 640))
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    ctl = AppController(paths, passphrase=PASSPHRASE, settings=settings, screenshot=request)
+    try:
+        with qtbot.waitSignal(ctl.finished, timeout=20_000) as finished:
+            ctl.start()
+        assert finished.args == [NotFoundError.exit_code]
+        assert not out.exists()
+    finally:
+        if ctl.window is not None:
+            ctl.window.close()
+        ctl.shutdown()
 
 
 @pytest.mark.parametrize(
