@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.util
 import inspect
 import logging
 from collections.abc import Callable
@@ -94,11 +93,6 @@ BUSY_DELAY_MS = 300
 # ``Qt.ItemDataRole.UserRole`` as a number: everything built before the first paint avoids the ``Qt`` namespace,
 # whose first use costs ~20 ms (PySide creates all of its enums at once; DESIGN §6 cold start).
 KEY_ROLE = 256
-
-
-def available(module: str) -> bool:
-    """True when a view's module is part of this build (views are written and shipped independently)."""
-    return importlib.util.find_spec(module) is not None
 
 
 def build_view(page: Page, client: JournalClient, parent: QWidget, undo_stack: QUndoStack) -> QWidget:
@@ -333,7 +327,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
             *self.page_actions.values(),
         ):
             action.setEnabled(enabled)
-        self.quick_add_action.setEnabled(enabled and available(QUICK_ADD[0]))
+        self.quick_add_action.setEnabled(enabled)
         self.nav.setEnabled(enabled)
 
     # --- the journal ----------------------------------------------------------------------------------------
@@ -363,19 +357,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
         client.journal_changed.connect(self._journal_changed)
         self.search.set_client(client)
         self._set_journal_actions_enabled(True)
-        for row in range(self.nav.count()):
-            item = self.nav.item(row)
-            page = self._page(str(item.data(KEY_ROLE)))
-            item.setHidden(not available(page.module))
         if demo:
             self.mode_label.setText("Demo journal · everyone in it is invented")
             self.mode_label.show()
         self.journal_attached.emit()
         self.refresh_stats()
-        self.show_page(first_page if available(self._page(first_page).module) else self._first_available())
-
-    def _first_available(self) -> str:
-        return next((p.key for p in PAGES if available(p.module)), "today")
+        self.show_page(first_page)
 
     @staticmethod
     def _page(key: str) -> Page:
@@ -401,12 +388,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
 
     def show_page(self, key: str, *, remember: bool = True) -> None:
         """Make page ``key`` current (Ctrl+1…5)."""
-        if self.client is not None and available(self._page(key).module):
+        if self.client is not None:
             self._go(key, None, remember)
 
     def show_person(self, person_id: UUID, *, remember: bool = True) -> None:
         """Open the person page on ``person_id`` (what every view's ``person_requested`` does)."""
-        if self.client is not None and available(PERSON_PAGE.module):
+        if self.client is not None:
             self._go(PERSON_PAGE.key, person_id, remember)
 
     def _go(self, key: str, person_id: UUID | None, remember: bool) -> None:
@@ -475,7 +462,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
     # --- actions --------------------------------------------------------------------------------------------
 
     def quick_add(self) -> None:
-        if self.client is None or not available(QUICK_ADD[0]):
+        if self.client is None:
             return
         dialog = getattr(importlib.import_module(QUICK_ADD[0]), QUICK_ADD[1])(self.client, self)
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
