@@ -29,10 +29,14 @@ class ItemRefCombo(QComboBox):
         self._wanted: UUID | None = None
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
+        self.activated.connect(self._on_user_choice)
         self.set_options(())
 
+    def _on_user_choice(self, _index: int) -> None:
+        self._wanted = self.current_id()  # the user's choice (even "none") wins over the prefilled one
+
     def set_options(self, options: Sequence[tuple[UUID, str]], icon: QIcon | None = None) -> None:
-        keep = self.current_id() or self._wanted
+        keep = self._wanted if self.current_id() is None else self.current_id()
         self.blockSignals(True)
         self.clear()
         self.addItem(self._none_text, None)

@@ -377,6 +377,7 @@ class TodayView(QWidget):
         self._day_timer.timeout.connect(self._check_day)
         self._day_timer.start()
         self._show_header(None)
+        self._set_cards_visible(False)  # no "nobody is waiting" before we know
 
     # --- public API -----------------------------------------------------------------------------------------
 
@@ -428,8 +429,13 @@ class TodayView(QWidget):
         self.birthdays_section.set_rows([birthday_row(b, today) for b in briefing.birthdays])
         self._show_prompt()
         self._show_header(briefing)
+        self._set_cards_visible(True)
         log.debug("today shown")
         self.loaded.emit()
+
+    def _set_cards_visible(self, visible: bool) -> None:
+        for w in (*self.sections.values(), self.prompt_card):
+            w.setVisible(visible)
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False

@@ -27,6 +27,7 @@ from recipro_desktop.core.models import (
     Promiser,
     PromptKind,
 )
+from recipro_desktop.ui.act_dialog import ActDialog
 from recipro_desktop.ui.elided_label import ElidedLabel
 from recipro_desktop.ui.interaction_dialog import InteractionDialog
 from recipro_desktop.ui.prompts_dialog import PromptsDialog
@@ -407,3 +408,36 @@ def test_long_sections_show_five_rows_until_expanded(qtbot: QtBot, env: JournalE
     assert section.more_button.text() == "Show fewer"
     qtbot.mouseClick(section.more_button, Qt.MouseButton.LeftButton)
     assert len(section.row_widgets) == 5
+
+
+def test_cards_wait_for_the_first_briefing(qtbot: QtBot, env: JournalEnv) -> None:
+    """Before the background load, no card claims "nobody is waiting": only "Gathering your day…"."""
+    view = TodayView(env.client, None, clock=env.clock)
+    qtbot.addWidget(view)
+    assert view.summary_label.text() == "Gathering your day…"
+    assert not view.thanks_section.isVisibleTo(view)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.show()
+    assert view.thanks_section.isVisible() and view.prompt_card.isVisible()
+
+
+def test_i_helped_logs_an_act_that_meets_the_need(
+    qtbot: QtBot, env: JournalEnv, modals: ModalGuard, world: World, view: TodayView
+) -> None:
+    def helped(dialog: ActDialog) -> int:
+        qtbot.waitUntil(lambda: dialog.ui.meetsNeedCombo.current_id() == world.need.id, timeout=10_000)
+        assert dialog.people_edit.person_ids() == (world.cleo.id,)
+        assert dialog.ui.givenRadio.isChecked()
+        dialog.ui.summaryEdit.setText("Introduced her to Bo")
+        box = dialog.findChild(QDialogButtonBox, "buttonBox")
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.saved_item is not None, timeout=10_000)
+        return dialog.result()
+
+    modals.answer("exec", helped)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(
+            row_widget(view, "needs", "Needs a German translator").buttons["help"], Qt.MouseButton.LeftButton
+        )
+    [act] = [a for a in env.service.acts_for(world.cleo.id) if a.direction is Direction.GIVEN]
+    assert (act.summary, act.meets_need_id) == ("Introduced her to Bo", world.need.id)
