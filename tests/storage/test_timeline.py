@@ -29,6 +29,7 @@ from recipro_desktop.core.models import (
     Reminder,
     TimelineCursor,
     TimelineFilter,
+    TimelineItem,
 )
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.journal import JournalService
@@ -325,3 +326,48 @@ def test_pages_use_an_index_in_order_never_offset_or_a_sort(
             plan = " | ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert "TEMP B-TREE" not in plan.upper(), plan
             assert "INDEX" in plan.upper() or "PRIMARY KEY" in plan.upper(), plan
+
+
+def test_fast_row_construction_equals_the_ordinary_one() -> None:
+    """timeline.new_item/instant are performance paths: they must build exactly what the dataclass would."""
+    from uuid import uuid4
+
+    people = (uuid4(), uuid4())
+    for micros in (0, -1, 1, 1_767_000_000_123_457, -2_208_988_800_000_001, 2**51 - 1, 2**51, 7_258_118_400_000_000):
+        made = timeline.instant(micros)
+        assert made == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros) and made.tzinfo is UTC
+        assert timeline.micros(made) == micros
+        ident = uuid4()
+        fast = timeline.new_item(
+            kind=ItemKind.ACT,
+            item_id=ident,
+            on=BASE,
+            title="t",
+            subkind="favor",
+            direction=Direction.GIVEN,
+            people=people,
+            created_at=made,
+        )
+        slow = TimelineItem(
+            kind=ItemKind.ACT,
+            id=ident,
+            on=BASE,
+            title="t",
+            subkind="favor",
+            direction=Direction.GIVEN,
+            people=people,
+            created_at=made,
+        )
+        assert fast == slow and repr(fast) == repr(slow) and hash(fast) == hash(slow)
+    with pytest.raises(AttributeError):
+        fast.title = "frozen"  # type: ignore[misc]
+
+
+def test_page_conversion_loop_equals_row_by_row(world: tuple[JournalService, list[Any], list[Person]]) -> None:
+    service, _, _ = world
+    with service.database.reading() as conn:
+        rows = conn.execute(
+            "SELECT kind, item_id, day, created, title, subkind, direction, people FROM item_index "
+            "WHERE day IS NOT NULL ORDER BY day DESC, created DESC, item_id DESC"
+        ).fetchall()
+    assert timeline._items(rows) == [timeline._item(row) for row in rows]
