@@ -9,8 +9,6 @@ command. Output goes to the user's own terminal, so it may show their contacts' 
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import stat
 import sys
@@ -18,13 +16,11 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TextIO
 
 from recipro_desktop import APP_NAME, __version__, logs
 from recipro_desktop.core.clock import SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
-from recipro_desktop.core.models import ItemKind, SearchHit, TimelineFilter, TimelineItem
 from recipro_desktop.paths import (
     PRIVATE_DIR_MODE,
     PRIVATE_FILE_MODE,
@@ -34,19 +30,25 @@ from recipro_desktop.paths import (
     log_dir,
 )
 
+if TYPE_CHECKING:  # the window's start must not pay for the domain model (DESIGN §6 cold start)
+    from uuid import UUID
+
+    from recipro_desktop.core.models import SearchHit, TimelineItem
+
 PASSPHRASE_ENV = "RECIPRO_PASSPHRASE"
 # The demo journal holds invented people only; a fixed, documented passphrase lets it open with no question.
 DEMO_PASSPHRASE = "recipro-demo-journal"
 DEFAULT_DEMO_PEOPLE = 150
 
+# Keyed by ItemKind values (a StrEnum member looks up as its string).
 KIND_LABELS = {
-    ItemKind.PERSON: "Person",
-    ItemKind.ACT: "Act",
-    ItemKind.NEED: "Need",
-    ItemKind.COMMITMENT: "Promise",
-    ItemKind.INTERACTION: "Interaction",
-    ItemKind.ENTRY: "Note",
-    ItemKind.REMINDER: "Reminder",
+    "person": "Person",
+    "act": "Act",
+    "need": "Need",
+    "commitment": "Promise",
+    "interaction": "Interaction",
+    "entry": "Note",
+    "reminder": "Reminder",
 }
 
 
@@ -172,6 +174,8 @@ def terminal_prompt(stdin: TextIO) -> Callable[[int, str | None], str | None] | 
         if reason:
             print(reason, file=sys.stderr)
         try:
+            import getpass
+
             return getpass.getpass("Passphrase or recovery key: ") or None
         except (EOFError, KeyboardInterrupt):
             return None
@@ -184,6 +188,8 @@ def new_passphrase(args: argparse.Namespace, stdin: TextIO) -> str | None:
     given = given_passphrase(args)
     if given is not None or not stdin.isatty():
         return given
+    import getpass
+
     first = getpass.getpass("Choose a passphrase (leave empty to get a generated recovery key): ")
     if not first:
         return None
@@ -305,6 +311,8 @@ class Cli:
         finally:
             journal.close()
         if self.args.json:
+            import json
+
             self.say(json.dumps(counts, indent=2, sort_keys=True))
         else:
             self.print_stats(counts)
@@ -319,6 +327,8 @@ class Cli:
         text = self.args.text.strip()
         if not text:
             raise UsageError("Give some text to search for.")
+        from recipro_desktop.core.models import ItemKind
+
         journal = self.open()
         try:
             hits: list[SearchHit] = journal.service.search(text, limit=self.args.limit)
@@ -340,6 +350,8 @@ class Cli:
         return 0
 
     def cmd_timeline(self) -> int:
+        from recipro_desktop.core.models import TimelineFilter
+
         journal = self.open()
         try:
             service = journal.service
@@ -374,9 +386,9 @@ class Cli:
         matches = service.find_people(name, limit=10)
         exact = [p for p in matches if p.display_name.casefold() == name.strip().casefold()]
         if len(exact) == 1:
-            return UUID(str(exact[0].id))
+            return exact[0].id  # type: ignore[no-any-return]
         if len(matches) == 1:
-            return UUID(str(matches[0].id))
+            return matches[0].id  # type: ignore[no-any-return]
         if not matches:
             raise NotFoundError(f"No person matches {name!r}.")
         listed = "; ".join(p.display_name for p in matches[:10])
@@ -504,8 +516,17 @@ class Cli:
         if state is vault.JournalState.NEW or state is vault.JournalState.SLOTS_MISSING:
             raise UsageError(f"There is no key file in {self.paths.data_dir} to unlock the backup with.")
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
-        unlocked = unlock_key(self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin))
-        moved = backup.restore_backup(self.paths, unlocked.key, source, now=self.clock.now())
+        empty_aside: Path | None = None
+        if state is vault.JournalState.DAMAGED_EMPTY:
+            # A 0-byte file blocks unlocking (it is corruption, A5): set it aside, and back if unlocking fails.
+            empty_aside = backup.move_aside(self.paths, suffix="empty", now=self.clock.now())
+        try:
+            unlocked = unlock_key(self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin))
+        except BaseException:
+            if empty_aside is not None:
+                os.replace(empty_aside, self.paths.database)
+            raise
+        moved = backup.restore_backup(self.paths, unlocked.key, source, now=self.clock.now()) or empty_aside
         self.say(f"Restored the journal from {source}.")
         if moved is not None:
             self.say(f"The previous journal file was kept as {moved}.")
@@ -513,14 +534,14 @@ class Cli:
 
 
 SUBKIND_LABELS = {
-    (ItemKind.COMMITMENT, "me"): "my promise",
-    (ItemKind.COMMITMENT, "them"): "their promise",
-    (ItemKind.ENTRY, "none"): "",
-    (ItemKind.REMINDER, "none"): "",
-    (ItemKind.REMINDER, "daily"): "every day",
-    (ItemKind.REMINDER, "weekly"): "every week",
-    (ItemKind.REMINDER, "monthly"): "every month",
-    (ItemKind.REMINDER, "yearly"): "every year",
+    ("commitment", "me"): "my promise",
+    ("commitment", "them"): "their promise",
+    ("entry", "none"): "",
+    ("reminder", "none"): "",
+    ("reminder", "daily"): "every day",
+    ("reminder", "weekly"): "every week",
+    ("reminder", "monthly"): "every month",
+    ("reminder", "yearly"): "every year",
 }
 
 

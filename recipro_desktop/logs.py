@@ -17,11 +17,9 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from uuid import UUID
 
 from recipro_desktop.core.errors import JournalError
 from recipro_desktop.paths import PRIVATE_FILE_MODE, ensure_private_dir
@@ -43,7 +41,7 @@ def _placeholder(value: Any) -> Any:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         ident = getattr(value, "id", None)
-        suffix = f" {str(ident)[:8]}" if isinstance(ident, UUID) else ""
+        suffix = f" {str(ident)[:8]}" if type(ident).__name__ == "UUID" else ""
         return f"<{type(value).__name__}{suffix}>"
     if isinstance(value, str) and len(value) > MAX_LOGGED_STR:
         return f"<str len={len(value)}>"
@@ -78,13 +76,17 @@ def redacted_traceback(exc_type: type[BaseException], exc: BaseException | None,
     return SafeText("\n".join(lines))
 
 
-class _PrivateRotatingFileHandler(RotatingFileHandler):
+def _private_file_handler(path: Path) -> logging.Handler:
     """A rotating log file created 0600 (its directory is 0700)."""
+    from logging.handlers import RotatingFileHandler  # lazily: not on the way to the window's first paint
 
-    def _open(self) -> Any:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
-        os.close(fd)
-        return super()._open()
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        def _open(self) -> Any:
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+            os.close(fd)
+            return super()._open()
+
+    return PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
 
 
 def unconfigure() -> None:
@@ -110,7 +112,7 @@ def configure(*, log_file: Path | None, verbose: bool = False) -> None:
     _installed.append(stderr)
     if log_file is not None:
         ensure_private_dir(log_file.parent)
-        handler = _PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = _private_file_handler(log_file)
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         handler.addFilter(privacy)
         root.addHandler(handler)

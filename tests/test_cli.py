@@ -381,3 +381,34 @@ def test_reminders_rejects_a_bad_time_before_unlocking(journal: Path) -> None:
     assert code == 2
     assert "ISO date" in err
     assert out == ""
+
+
+def test_a5_restore_over_a_zero_byte_journal(journal: Path) -> None:
+    code, _, _ = run("--data-dir", str(journal), "backup")
+    assert code == 0
+    backup_file = next((journal / "backups").glob("*.db"))
+    (journal / "journal.db").write_bytes(b"")
+    for sidecar in ("journal.db-wal", "journal.db-shm"):
+        (journal / sidecar).unlink(missing_ok=True)
+    code, out, err = run("--data-dir", str(journal), "restore", str(backup_file))
+    assert code == 0, err
+    assert "journal.db.empty-" in out  # the empty file is kept aside, never deleted
+    code, out, _ = run("--data-dir", str(journal), "stats", "--json")
+    assert code == 0
+    assert json.loads(out)["people"] == 25
+
+
+def test_a5_failed_restore_over_a_zero_byte_journal_changes_nothing(journal: Path, memory_keyring, tmp_path) -> None:
+    code, _, _ = run("--data-dir", str(journal), "backup")
+    backup_file = next((journal / "backups").glob("*.db"))
+    (journal / "journal.db").write_bytes(b"")
+    for sidecar in ("journal.db-wal", "journal.db-shm"):
+        (journal / sidecar).unlink(missing_ok=True)
+    memory_keyring.secrets.clear()
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("nope\n")
+    before = {p.name for p in journal.iterdir()}
+    code, _, _ = run("--data-dir", str(journal), "--passphrase-file", str(wrong), "restore", str(backup_file))
+    assert code == WrongPassphraseError.exit_code
+    assert {p.name for p in journal.iterdir()} == before
+    assert (journal / "journal.db").stat().st_size == 0
