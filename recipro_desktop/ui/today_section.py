@@ -2,8 +2,8 @@
 
 The rows live in a :class:`TodaySectionModel`; the card shows the first :data:`COLLAPSED_ROWS` of them as
 :class:`TodayRowWidget` and a "Show all N" button for the rest, so a long list never buries the other sections.
-The card paints its own rounded background from the palette (``Base`` on ``Window``), so it reads in light and
-dark without a style sheet.
+The card paints its own rounded background from the palette (``Base`` on a light ``Window``, a lighter shade of a
+dark one), so it reads in light and dark without a style sheet.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ RADIUS = 10.0
 
 
 class TodayCard(QFrame):
-    """A rounded panel in the palette's base colour (shared look of the sections and the prompt card)."""
+    """A rounded panel a step apart from the window colour (shared look of the sections and the prompt card)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +39,11 @@ class TodayCard(QFrame):
         border = QColor(palette.color(QPalette.ColorRole.Mid))
         border.setAlphaF(0.45)
         painter.setPen(QPen(border, 1))
-        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        window = palette.color(QPalette.ColorRole.Window)
+        # Light: the base colour (white) on the grey window. Dark: a little lighter than the window, so that
+        # text boxes (drawn in the darker base colour) still stand out inside the card.
+        card = palette.color(QPalette.ColorRole.Base) if window.lightnessF() >= 0.5 else window.lighter(118)
+        painter.setBrush(card)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
         painter.end()
         super().paintEvent(event)
