@@ -124,6 +124,28 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--person", metavar="NAME", default=None)
     timeline.add_argument("--limit", type=_positive_int, default=30, metavar="N")
 
+    imp = sub.add_parser("import", help="import contacts (LinkedIn, Google, Outlook, any CSV) or a Recipro export")
+    imp.add_argument("file", type=Path, metavar="FILE", help="a .csv file, or a Recipro export folder or .zip")
+    imp.add_argument(
+        "--format", choices=("auto", "recipro", "linkedin", "google", "outlook", "generic"), default="auto"
+    )
+    imp.add_argument("--encoding", default=None, help="override the detected encoding (utf-8, cp1252, utf-16...)")
+    imp.add_argument(
+        "--duplicates",
+        choices=("skip", "update", "add"),
+        default="skip",
+        help="what to do with rows matching someone already in the journal (default: skip)",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="read and check the file, store nothing")
+    imp.add_argument("--json", action="store_true")
+
+    exp = sub.add_parser("export", help="export everything as CSV files (NOT encrypted)")
+    exp.add_argument("dir", type=Path, metavar="DIR", help="folder to write the export into")
+    exp.add_argument("--zip", action="store_true", help="one .zip file instead of a folder")
+    exp.add_argument("--excel", action="store_true", help="for Excel: UTF-8 with BOM, CRLF line ends")
+    exp.add_argument("--google-contacts", action="store_true", help="only the contacts, as a Google Contacts CSV")
+    exp.add_argument("--json", action="store_true")
+
     reminders = sub.add_parser("reminders", help="list the nudges that are due (thank-yous, promises, birthdays...)")
     reminders.add_argument("--now", default=None, metavar="ISO-DATETIME", help="pretend it is this time")
     reminders.add_argument("--json", action="store_true")
@@ -406,6 +428,54 @@ class Cli:
                         names[pid] = "(deleted)"
         return names
 
+    def cmd_import(self) -> int:
+        from recipro_desktop.core.csv_formats import CsvFormat
+        from recipro_desktop.services.importer import DuplicatePolicy, ImportSettings, report_json, run_import
+        from recipro_desktop.services.importer import summary_text as import_summary
+
+        source: Path = self.args.file.expanduser()
+        if not source.exists():
+            raise UsageError(f"No file or folder at {source}.")
+        settings = ImportSettings(
+            format=None if self.args.format == "auto" else CsvFormat(self.args.format),
+            encoding=self.args.encoding,
+            duplicates=DuplicatePolicy(self.args.duplicates),
+        )
+        journal = self.open()
+        try:
+            report = run_import(journal.service, source, settings, dry_run=self.args.dry_run)
+        finally:
+            journal.close()
+        if self.args.json:
+            import json
+
+            self.say(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        else:
+            self.say(import_summary(report))
+        return report.exit_code
+
+    def cmd_export(self) -> int:
+        from recipro_desktop.services.exporter import export_all, export_google_contacts, result_json
+        from recipro_desktop.services.exporter import summary_text as export_summary
+
+        dest: Path = self.args.dir.expanduser()
+        journal = self.open()
+        try:
+            if self.args.google_contacts:
+                target = dest / "recipro-contacts-google.csv" if dest.is_dir() or not dest.suffix else dest
+                result = export_google_contacts(journal.service, target, excel=self.args.excel)
+            else:
+                result = export_all(journal.service, dest, as_zip=self.args.zip, excel=self.args.excel)
+        finally:
+            journal.close()
+        if self.args.json:
+            import json
+
+            self.say(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+        else:
+            self.say(export_summary(result))  # it ends with the plaintext warning (RELIABILITY F5)
+        return 0
+
     def cmd_reminders(self) -> int:
         from recipro_desktop.services.reminders import parse_now, reminders_command
 
@@ -562,6 +632,8 @@ COMMANDS: dict[str | None, Callable[[Cli], int]] = {
     "stats": Cli.cmd_stats,
     "search": Cli.cmd_search,
     "timeline": Cli.cmd_timeline,
+    "import": Cli.cmd_import,
+    "export": Cli.cmd_export,
     "reminders": Cli.cmd_reminders,
     "check": Cli.cmd_check,
     "backup": Cli.cmd_backup,

@@ -412,3 +412,47 @@ def test_a5_failed_restore_over_a_zero_byte_journal_changes_nothing(journal: Pat
     assert code == WrongPassphraseError.exit_code
     assert {p.name for p in journal.iterdir()} == before
     assert (journal / "journal.db").stat().st_size == 0
+
+
+LINKEDIN = (
+    "Notes:\r\n"
+    '"When exporting your connection data, you may notice that some of the email addresses are missing."\r\n'
+    "\r\n"
+    "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    "Ana,Lima,https://www.linkedin.com/in/ana-example,,Acme Robotics,Head of Ops,15 Mar 2023\r\n"
+    'Bo,Chen,,bo@example.org,Chen & Co,"Founder, CEO",02 Jan 2021\r\n'
+)
+
+
+def test_import_then_reimport_adds_nothing_and_export_writes_a_private_zip(journal: Path, tmp_path: Path) -> None:
+    source = tmp_path / "Connections.csv"
+    source.write_text(LINKEDIN, encoding="utf-8")
+    code, out, _ = run("--data-dir", str(journal), "import", str(source), "--dry-run")
+    assert code == 0
+    assert "nothing was written" in out
+    code, out, _ = run("--data-dir", str(journal), "import", str(source), "--json")
+    assert code == 0
+    assert json.loads(out)["added"] == 2
+    code, out, _ = run("--data-dir", str(journal), "import", str(source))
+    assert code == 0
+    assert "0 new" in out  # E11: the same file twice adds nothing
+    code, out, _ = run("--data-dir", str(journal), "stats", "--json")
+    assert json.loads(out)["people"] == 27
+
+    dest = tmp_path / "exports"
+    dest.mkdir()
+    code, out, _ = run("--data-dir", str(journal), "export", str(dest), "--zip")
+    assert code == 0
+    assert "NOT encrypted" in out
+    (archive,) = dest.glob("*.zip")
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_import_of_a_file_that_is_not_csv_changes_nothing(journal: Path, tmp_path: Path) -> None:
+    png = tmp_path / "photo.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    before = snapshot(journal)
+    code, _, err = run("--data-dir", str(journal), "import", str(png))
+    assert code != 0
+    assert "not a text CSV file" in err
+    assert snapshot(journal) == before
