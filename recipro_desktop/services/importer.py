@@ -1484,6 +1484,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 def summary_text(report: ImportReport, *, max_rows: int = 20) -> str:
     """A plain-text summary for the terminal (and the wizard's last page): counts, then rejected rows."""
+    if report.rows_read == 0:
+        return f"No data rows found in {report.source_name}: it holds only its header (or blank lines)."
     head = "Dry run — nothing was written. " if report.dry_run else ""
     parts = [
         f"{report.added:,} new",

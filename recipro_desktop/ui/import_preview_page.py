@@ -261,6 +261,8 @@ class ImportPreviewPage(QWizardPage):
         self.skipCheck.setChecked(self.flow.settings.skip_bad_rows)
         self._set_controls_enabled(True)
         self._show_counts()
+        if not plan.rows:
+            self._show_error("No data rows found: the file holds only its header (or blank lines). Nothing to import.")
         self.completeChanged.emit()
 
     def _cancelled(self) -> None:
@@ -352,6 +354,6 @@ class ImportPreviewPage(QWizardPage):
 
     def isComplete(self) -> bool:
         plan, resolution = self.flow.plan, self.flow.resolution
-        if plan is None or resolution is None or self.flow.busy():
+        if plan is None or resolution is None or self.flow.busy() or not plan.rows:
             return False
         return plan.rejected == 0 or self.skipCheck.isChecked()

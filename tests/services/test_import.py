@@ -202,6 +202,7 @@ def test_e13_empty_header_only_and_binary_files(svc: JournalService, tmp_path: P
     header_only = write(tmp_path / "header.csv", "Name,Email\r\n")
     report = run_import(svc, header_only)
     assert report.rows_read == 0 and report.nothing_read and report.exit_code != 0
+    assert summary_text(report) == "No data rows found in header.csv: it holds only its header (or blank lines)."
     png = tmp_path / "photo.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     with pytest.raises(CsvError, match="not a text CSV file"):

@@ -293,3 +293,14 @@ def test_keyboard_and_accessibility(qtbot: QtBot, journal_env: JournalEnv, start
     assert wizard.file_page.pathEdit.accessibleName() == "File to import"
     assert wizard.windowTitle() == "Import"  # never a file or contact name in a title (G10)
     assert wizard.file_page.chooseFileButton.text() == "Choose &file…"
+
+
+def test_e13_header_only_file_has_nothing_to_import(qtbot: QtBot, journal_env: JournalEnv, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "header.csv"
+    path.write_text("Name,Email\r\n")
+    wizard = make_wizard(qtbot, journal_env)
+    choose_file(qtbot, wizard, path)
+    for page in (FORMAT, MAPPING, PREVIEW):
+        click_next(qtbot, wizard, page)
+    qtbot.waitUntil(lambda: "No data rows found" in wizard.preview_page.errorLabel.text(), timeout=10_000)
+    assert not next_button(wizard).isEnabled()
