@@ -19,10 +19,8 @@ from uuid import UUID
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QLabel,
-    QListView,
     QMenu,
     QMessageBox,
     QStackedWidget,
@@ -50,9 +48,8 @@ from recipro_desktop.ui.person_items_tab import PersonItemsTab
 from recipro_desktop.ui.person_notes_tab import PersonNotesTab
 from recipro_desktop.ui.person_promises_tab import PersonPromisesTab
 from recipro_desktop.ui.task_runner import Task
-from recipro_desktop.ui.timeline_delegate import TimelineDelegate
 from recipro_desktop.ui.timeline_model import TimelineModel
-from recipro_desktop.ui.timeline_view import EDITORS, editor_class
+from recipro_desktop.ui.timeline_view import EDITORS, editor_class, make_timeline_table
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +93,9 @@ class PersonPage(QWidget):
         self.header.edit_button.clicked.connect(self.edit_person)
 
         self.timeline_model = TimelineModel(client, self, TimelineFilter(person_id=_NO_ONE), clock=self._clock)
-        self.timeline_list = QListView(self)
+        self.timeline_list = make_timeline_table(self.timeline_model, self)  # UI-C's smooth-scrolling setup
         self.timeline_list.setObjectName("personTimeline")
         self.timeline_list.setAccessibleName("Timeline with this person")
-        self.timeline_list.setModel(self.timeline_model)
-        self.timeline_list.setItemDelegate(TimelineDelegate(self.timeline_list))
-        self.timeline_list.setUniformItemSizes(True)
-        self.timeline_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.timeline_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline_list.setFrameShape(QFrame.Shape.NoFrame)
         self.timeline_list.activated.connect(self._open_timeline_item)
         self.timeline_empty = _plain(self, "muted")

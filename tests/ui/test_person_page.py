@@ -391,3 +391,27 @@ def test_i_helped_with_more_details_uses_the_act_dialog_and_marks_the_need_met(
     assert (act.summary, act.direction, act.meets_need_id) == ("Reviewed her portfolio", Direction.GIVEN, need.id)
     stored = s.get_need(need.id)
     assert (stored.status, stored.met_by_act_id) == (NeedStatus.MET, act.id)
+
+
+def test_timeline_tab_shows_everything_with_them_newest_first(qtbot: QtBot, journal_env: JournalEnv) -> None:
+    s = journal_env.service
+    ana = s.add_person(Person(display_name="Ana Souza"))
+    bo = s.add_person(Person(display_name="Bo Chen"))
+    s.add_act(received(ana.id, "Old referral", 30))
+    s.add_need(Need(person_id=ana.id, text="A new flat", heard_on=TODAY - timedelta(days=2)))
+    s.add_act(received(bo.id, "Not about Ana", 1))
+    page = make_page(qtbot, journal_env, ana.id)
+    page.tabs.setCurrentIndex(page.TIMELINE)
+    model = page.timeline_model
+    qtbot.waitUntil(lambda: model.exhausted and model.item_count == 2, timeout=TIMEOUT)
+    items = [model.item_at(r) for r in range(model.rowCount())]
+    titles = [i.title for i in items if i is not None]
+    assert titles == ["A new flat", "Old referral"]
+    assert page.timeline_stack.currentIndex() == 0
+
+    empty = s.add_person(Person(display_name="Cy Dorn"))
+    page.show_person(empty.id)
+    qtbot.waitUntil(lambda: page.loaded and page.summary is not None and page.summary.person.id == empty.id)
+    page.tabs.setCurrentIndex(page.TIMELINE)
+    qtbot.waitUntil(lambda: page.timeline_stack.currentIndex() == 1, timeout=TIMEOUT)
+    assert page.timeline_empty.text().startswith("Nothing with Cy yet")
