@@ -33,6 +33,7 @@ from recipro_desktop.core.models import (
     Recurrence,
     Reminder,
 )
+from recipro_desktop.core.validation import clean_text
 from recipro_desktop.services import exporter, importer
 from tests.services.import_fixtures import everything, make_service
 
@@ -40,9 +41,9 @@ SPECIAL = [*"\"',;\t\r\n =+-@|\\", "\r\n", "\u00a0", "\u200b", "\u202e", "😀",
 CHAR = st.one_of(st.sampled_from(SPECIAL), st.characters(blacklist_categories=("Cs",)))
 TEXT = st.lists(CHAR, max_size=25).map("".join)
 LINE = TEXT.map(lambda s: s.replace("\r", " ").replace("\n", " "))
-REQUIRED_LINE = LINE.map(lambda s: s if s.strip() else f"x{s}")
-REQUIRED_TEXT = TEXT.map(lambda s: s if s.strip() else f"x{s}")
-ITEM = REQUIRED_LINE.map(lambda s: s.strip() or "x")
+REQUIRED_LINE = LINE.map(lambda s: s if clean_text(s).strip() else f"x{s}")  # non-empty once cleaned
+REQUIRED_TEXT = TEXT.map(lambda s: s if clean_text(s).strip() else f"x{s}")
+ITEM = REQUIRED_LINE.map(lambda s: s.strip() if clean_text(s.strip()).strip() else "x")
 EMAIL = st.builds(
     lambda local, domain: f"{local}@{domain}.example",
     st.text(st.sampled_from(list("abc'=+-_.é😀")), min_size=1, max_size=8),
