@@ -220,6 +220,11 @@ class AppController(QObject):
     def _painted(self, then: Any) -> None:
         if self.probe:
             print(f"painted {time.monotonic():.6f} {time.process_time():.6f}", flush=True)
+        if not self.demo and self.screenshot is None:
+            from recipro_desktop import logs
+            from recipro_desktop.paths import log_dir
+
+            logs.add_log_file(log_dir() / "recipro.log")
         self.follow_system_theme()
         if self.crash_dialogs and self.window is not None:
             self.window.errors.install()  # from now on a crash shows a (redacted) dialog, not just a log line

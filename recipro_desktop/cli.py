@@ -643,7 +643,9 @@ COMMANDS: dict[str | None, Callable[[Cli], int]] = {
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logs.configure(log_file=None if args.demo else log_dir() / "recipro.log", verbose=args.verbose)
+    # The window adds the log file after its first paint (platformdirs and logging.handlers cost ~40 ms).
+    file_now = not args.demo and args.command is not None
+    logs.configure(log_file=log_dir() / "recipro.log" if file_now else None, verbose=args.verbose)
     logs.install_excepthook()
     cli = Cli(args, stdin or sys.stdin, stdout or sys.stdout)
     started = datetime.now()

@@ -111,12 +111,17 @@ def configure(*, log_file: Path | None, verbose: bool = False) -> None:
     root.addHandler(stderr)
     _installed.append(stderr)
     if log_file is not None:
-        ensure_private_dir(log_file.parent)
-        handler = _private_file_handler(log_file)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.addFilter(privacy)
-        root.addHandler(handler)
-        _installed.append(handler)
+        add_log_file(log_file)
+
+
+def add_log_file(log_file: Path) -> None:
+    """Start writing the log file too (the window calls this after its first paint: not on the way to it)."""
+    ensure_private_dir(log_file.parent)
+    handler = _private_file_handler(log_file)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(PrivacyFilter())
+    logging.getLogger().addHandler(handler)
+    _installed.append(handler)
 
 
 def install_excepthook(report: Callable[[str], None] | None = None) -> None:

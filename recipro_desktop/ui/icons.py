@@ -13,26 +13,30 @@ Use :func:`icon` with a literal name (``icon("nav-today")``), or the helpers tha
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDirIterator, QFile
 from PySide6.QtGui import QIcon
 
-from recipro_desktop.core.models import ActKind, Direction, ItemKind
 from recipro_desktop.ui.forms import recipro_rc
+
+if TYPE_CHECKING:  # the window's first paint needs icons, not the domain model (~30 ms to import)
+    from recipro_desktop.core.models import ActKind, Direction, ItemKind
 
 __all__ = ["act_kind_icon", "icon", "icon_names", "icon_path", "item_icon"]
 
 _RESOURCES = recipro_rc  # importing it registers the :/icons resources; keep the name used
 PREFIX = ":/icons/"
 
-_ITEM_ICONS: dict[ItemKind, str] = {
-    ItemKind.PERSON: "nav-people",
-    ItemKind.ACT: "item-act-given",  # refined by direction in item_icon()
-    ItemKind.NEED: "item-need",
-    ItemKind.COMMITMENT: "item-promise",
-    ItemKind.INTERACTION: "item-interaction",
-    ItemKind.ENTRY: "item-note",
-    ItemKind.REMINDER: "item-reminder",
+# Keyed by ItemKind values (a StrEnum member looks up as its string).
+_ITEM_ICONS: dict[str, str] = {
+    "person": "nav-people",
+    "act": "item-act-given",  # refined by direction in item_icon()
+    "need": "item-need",
+    "commitment": "item-promise",
+    "interaction": "item-interaction",
+    "entry": "item-note",
+    "reminder": "item-reminder",
 }
 
 
@@ -61,7 +65,7 @@ def act_kind_icon(kind: ActKind) -> QIcon:
 
 def item_icon(kind: ItemKind, direction: Direction | None = None) -> QIcon:
     """The icon of a timeline or search row; acts show whether they were given or received."""
-    if kind is ItemKind.ACT and direction is Direction.RECEIVED:
+    if kind == "act" and direction == "received":
         return icon("item-act-received")
     return icon(_ITEM_ICONS[kind])
 
