@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from recipro_desktop.core.errors import JournalError
@@ -33,6 +34,25 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, JournalError):
         return str(exc)
     return f"Something went wrong ({type(exc).__name__}). Your data was not changed; details are in the log."
+
+
+def _for_live_owner(callback: Callable[..., object] | None) -> Callable[..., object] | None:
+    """``callback``, or a no-op once the widget whose method it is was deleted.
+
+    A dialog closed (and deleted) while its query was still running must not be called back: touching its
+    deleted children would raise inside the event loop. Results of edits are announced regardless.
+    """
+    owner = getattr(callback, "__self__", None)
+    if callback is None or not isinstance(owner, QObject):
+        return callback
+
+    def guarded(*args: object) -> object:
+        if not shiboken6.isValid(owner):
+            log.debug("callback dropped: its widget was deleted")
+            return None
+        return callback(*args)
+
+    return guarded
 
 
 class JournalClient(QObject):
@@ -72,8 +92,10 @@ class JournalClient(QObject):
         ``name`` labels the task in logs: never user text.
         """
         service = self._service
+        done = _for_live_owner(on_done)
+        assert done is not None
         return self._runner.run(
-            lambda _token: fn(service), on_done=on_done, on_error=on_error or self._report, name=name
+            lambda _token: fn(service), on_done=done, on_error=_for_live_owner(on_error) or self._report, name=name
         )
 
     def mutate(
@@ -88,13 +110,16 @@ class JournalClient(QObject):
         """Run an edit ``fn(service)`` in the background, then announce ``changes`` to every view."""
         service = self._service
         changed = frozenset(changes)
+        callback = _for_live_owner(on_done)
 
         def done(result: T) -> None:
-            if on_done is not None:
-                on_done(result)
+            if callback is not None:
+                callback(result)
             self.journal_changed.emit(changed)
 
-        return self._runner.run(lambda _token: fn(service), on_done=done, on_error=on_error or self._report, name=name)
+        return self._runner.run(
+            lambda _token: fn(service), on_done=done, on_error=_for_live_owner(on_error) or self._report, name=name
+        )
 
     def long_job(
         self,
@@ -110,18 +135,20 @@ class JournalClient(QObject):
         """A cancellable job with progress (import, export, backup); announces ``changes`` when it succeeds."""
         service = self._service
         changed = frozenset(changes)
+        callback = _for_live_owner(on_done)
+        assert callback is not None
 
         def done(result: T) -> None:
-            on_done(result)
+            callback(result)
             if changed:
                 self.journal_changed.emit(changed)
 
         return self._runner.run(
             lambda token: fn(service, token),
             on_done=done,
-            on_error=on_error or self._report,
-            progress=progress,
-            on_cancelled=on_cancelled,
+            on_error=_for_live_owner(on_error) or self._report,
+            progress=_for_live_owner(progress),
+            on_cancelled=_for_live_owner(on_cancelled),
             name=name,
         )
 
