@@ -214,3 +214,13 @@ def test_an_edit_refreshes_in_place_keeping_the_scroll_and_the_current_item(qtbo
     qtbot.waitUntil(lambda: not view.model.loading, timeout=10_000)
     assert view.current_item() is not None and view.current_item().id == current.id  # type: ignore[union-attr]
     assert bar.value() == scrolled
+
+
+def test_benchmark_hook_measures_first_page_and_stalls(qtbot: QtBot, demo_env: JournalEnv) -> None:
+    """benchmarks/gui_timeline.py runs on a real journal and leaves nothing running (the lead's script calls it)."""
+    from benchmarks.gui_timeline import measure_timeline
+
+    figures = measure_timeline(demo_env.service, target_row=300, size=(800, 600))
+    assert figures.first_page_ms > 0 and figures.service_first_page_ms > 0
+    assert figures.rows_reached >= 300 and figures.items_fetched >= 200
+    assert 0 < figures.median_frame_ms <= figures.worst_stall_ms
