@@ -380,6 +380,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
             signal = getattr(view, "person_requested", None)
             if signal is not None:
                 signal.connect(self.show_person)
+            message = getattr(view, "status_message", None)
+            if message is not None:
+                message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            deleted = getattr(view, "person_deleted", None)
+            if deleted is not None:  # the page's person is gone: show the People list instead
+                deleted.connect(lambda _person_id: self.show_page("people", remember=False))
             self.stack.addWidget(view)
             self.restore_splitters(view)
             self._views[key] = view

@@ -59,3 +59,16 @@ def test_settings_show_reminders_and_where_the_key_lives(
     with qtbot.waitSignal(window.settings_changed, timeout=10_000):
         dialog.reminders.settings_changed.emit("quiet_hours_start")  # type: ignore[attr-defined]
     dialog.close()
+
+
+def test_a_deleted_persons_page_gives_way_to_the_people_list(qtbot: QtBot, window: MainWindow) -> None:
+    import uuid
+
+    page = window.view("person")
+    page.person_deleted.emit(uuid.uuid4())  # type: ignore[attr-defined]
+    assert window.current_page == "people"
+
+
+def test_people_status_messages_reach_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
+    window.view("people").status_message.emit("Archived 1 person")  # type: ignore[attr-defined]
+    assert window.statusBar().currentMessage() == "Archived 1 person"
