@@ -407,6 +407,20 @@ class AppController(QObject):
             log.info("journal closed")
 
 
+def freeze_startup_objects() -> None:
+    """Take the ~110,000 objects of start-up (PySide6, SQLAlchemy...) out of the cycle collector's reach.
+
+    Otherwise every full collection walks them all, holding the GIL for 50-250 ms on whichever thread
+    allocates: a visible stall while scrolling or importing (benchmarks/gui_timeline.py, DESIGN §6). Done once,
+    when the window is up; what is frozen is never collected, which is right for objects that live as long
+    as the app.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused if one exists, as in tests), named, with the app icon.
 
@@ -474,6 +488,7 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
     )
     if instance is not None:
         instance.activate_requested.connect(controller.show_window)
+    controller.window_ready.connect(lambda _window: QTimer.singleShot(0, freeze_startup_objects))
     # Leave the loop from the loop (even when the controller ends before exec() started): a zero timer, not a
     # queued connection, which would load the Qt namespace before the first paint (see main_window.KEY_ROLE).
     controller.finished.connect(lambda code: QTimer.singleShot(0, lambda: app.exit(code)))
