@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -41,6 +42,7 @@ from recipro_desktop.core.models import (
     TimelineItem,
     TimelinePage,
 )
+from recipro_desktop.core.text import fold
 from recipro_desktop.storage import fts
 from recipro_desktop.storage.tables import uuid_from_bytes
 
@@ -55,6 +57,20 @@ KINDS_BY_CODE = fts.KINDS_BY_CODE
 KIND_CODES: dict[ItemKind, int] = {kind: code for code, kind in KINDS_BY_CODE.items()}
 DIRECTION_CODES: dict[Direction, int] = {Direction.GIVEN: 1, Direction.RECEIVED: 2}
 DIRECTIONS_BY_CODE: dict[int, Direction] = {code: d for d, code in DIRECTION_CODES.items()}
+
+
+def with_folded(names: str) -> str:
+    """``names`` plus their folded spelling when it differs: FTS5's ``remove_diacritics`` drops accents but
+    keeps letters with strokes (ł, ø, đ, æ), so "lukasz" would not find "Łukasz" without it."""
+    if names.isascii():
+        return names
+    folded = fold(names)
+    return names if folded == fold_accents_only(names) else f"{names} {folded}"
+
+
+def fold_accents_only(text: str) -> str:
+    """What FTS5's tokenizer makes of ``text`` by itself: accents gone, case folded, strokes kept."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
 def micros(instant: datetime) -> int:
@@ -159,9 +175,9 @@ def write_docs(conn: Connection, docs: Sequence[IndexDoc], *, replace: bool = Tr
             weight = doc.weight
             paid = int(doc.paid_forward) if doc.paid_forward is not None else None
             link_rows.extend((p, day, created, item_key, kind, direction, weight, paid) for p in dict.fromkeys(people))
-        fts_rows.append((rowid, doc.title, doc.body, doc.names))
+        fts_rows.append((rowid, doc.title, doc.body, with_folded(doc.names)))
         if doc.kind is ItemKind.PERSON:
-            name_rows.append((rowid, doc.person_names))
+            name_rows.append((rowid, with_folded(doc.person_names)))
     conn.exec_driver_sql(
         "INSERT INTO item_index (id, kind, item_id, day, created, title, subkind, direction, people, person_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -320,3 +320,16 @@ def test_common_words_are_ranked_among_the_most_recent_matches(
     hits = svc.search("coffee", limit=50)
     assert {h.id for h in hits} == {a.id for a in recent}
     assert len(svc.search("rare", limit=50)) == 10  # fewer matches than the window: all of them are ranked
+
+
+def test_names_with_stroked_letters_are_found_by_their_plain_spelling(svc: JournalService) -> None:
+    """FTS5's remove_diacritics keeps ł/ø/đ/æ: "lukasz" must still find "Łukasz" (and "Łukasz" itself)."""
+    lukasz = svc.add_person(Person(display_name="Łukasz Wróbel"))
+    soren = svc.add_person(Person(display_name="Søren Kierkegaard"))
+    svc.add_person(Person(display_name="Lucas Graham"))
+    assert lukasz.id in [p.id for p in svc.find_people("lukasz")]
+    assert lukasz.id in [p.id for p in svc.find_people("Łuk")]
+    assert lukasz.id in [p.id for p in svc.find_people("wrobel")]
+    assert soren.id in [p.id for p in svc.find_people("soren")]
+    assert lukasz.id in [h.id for h in svc.search("lukasz")]
+    fts_integrity(svc)
