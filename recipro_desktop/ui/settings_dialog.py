@@ -7,7 +7,16 @@ Close button. The window passes ``settings_changed`` on to the reminder schedule
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.ui.journal_client import JournalClient
@@ -29,11 +38,14 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
+        self._client = client
+        self._skills: list[str] = []
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settingsTabs")
         self.reminders = ReminderSettingsPage(client, self)
         self.reminders.settings_changed.connect(self.settings_changed)
         self.tabs.addTab(self.reminders, "Reminders")
+        self.tabs.addTab(self._you_page(), "You")
         self.tabs.addTab(self._security_page(paths), "Security")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -41,6 +53,41 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
         self.resize(620, 560)
+
+    def _you_page(self) -> QWidget:
+        """What you can help others with: Today and the Needs board match it against open listening notes."""
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.skills_edit = QLineEdit(page)
+        self.skills_edit.setObjectName("skillsEdit")
+        self.skills_edit.setAccessibleName("What you can help with")
+        self.skills_edit.setPlaceholderText("e.g. hiring, pitch decks, Python, moving to Berlin")
+        self.skills_edit.setEnabled(False)  # until the stored value arrived
+        form.addRow("I can help with", self.skills_edit)
+        hint = QLabel("Separate skills with commas. Needs that match them show up in Today and on the Needs board.")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "muted")
+        form.addRow(hint)
+        self.skills_edit.editingFinished.connect(self._save_skills)
+        self._client.query(lambda s: s.get_setting("my_skills"), self._show_skills, name="settings-skills")
+        return page
+
+    def _show_skills(self, value: object) -> None:
+        self._skills = [str(s) for s in value] if isinstance(value, (list, tuple)) else []
+        self.skills_edit.setText(", ".join(self._skills))
+        self.skills_edit.setEnabled(True)
+
+    def _save_skills(self) -> None:
+        skills = [part.strip() for part in self.skills_edit.text().split(",") if part.strip()]
+        if skills == self._skills:
+            return
+        self._skills = skills
+        self._client.mutate(
+            lambda s: s.set_setting("my_skills", skills), self._skills_saved, changes=(), name="settings-skills"
+        )
+
+    def _skills_saved(self, _result: object) -> None:
+        self.settings_changed.emit("my_skills")
 
     def _security_page(self, paths: JournalPaths | None) -> QWidget:
         from recipro_desktop.storage import vault

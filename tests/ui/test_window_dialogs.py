@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings
-from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from recipro_desktop.ui.main_window import MainWindow
@@ -52,8 +52,8 @@ def test_settings_show_reminders_and_where_the_key_lives(
     dialog = opened(window, "SettingsDialog")[0]
     tabs = dialog.findChild(QTabWidget, "settingsTabs")
     assert tabs is not None
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Reminders", "Security"]
-    texts = " ".join(label.text() for label in tabs.widget(1).findChildren(QLabel))
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Reminders", "You", "Security"]
+    texts = " ".join(label.text() for label in tabs.widget(2).findChildren(QLabel))
     assert str(journal_env.paths.data_dir) in texts
     assert "passphrase slot" in texts
     with qtbot.waitSignal(window.settings_changed, timeout=10_000):
@@ -72,3 +72,20 @@ def test_a_deleted_persons_page_gives_way_to_the_people_list(qtbot: QtBot, windo
 def test_people_status_messages_reach_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
     window.view("people").status_message.emit("Archived 1 person")  # type: ignore[attr-defined]
     assert window.statusBar().currentMessage() == "Archived 1 person"
+
+
+def test_your_skills_are_stored_from_the_settings_dialog(
+    qtbot: QtBot, window: MainWindow, journal_env: JournalEnv
+) -> None:
+    window.settings_action.trigger()
+    qtbot.waitUntil(lambda: bool(opened(window, "SettingsDialog")))
+    dialog = opened(window, "SettingsDialog")[0]
+    edit = dialog.findChild(QLineEdit, "skillsEdit")
+    assert edit is not None
+    qtbot.waitUntil(edit.isEnabled)
+    edit.setFocus()
+    qtbot.keyClicks(edit, "hiring,  pitch decks , ")
+    with qtbot.waitSignal(window.settings_changed, timeout=10_000):
+        edit.editingFinished.emit()
+    assert journal_env.service.get_setting("my_skills") in (["hiring", "pitch decks"], ("hiring", "pitch decks"))
+    dialog.close()
