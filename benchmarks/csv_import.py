@@ -30,6 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.floors import executemany_floor_ms
+
 TARGET_RATIO = 3.0
 TARGET_STALL_MS = 100.0
 TICK_MS = 10
@@ -49,54 +51,6 @@ def write_contacts_csv(path: Path, rows: int) -> None:
                 f"Ana{i},Lima {i % 977},person{i}@example.org,Company {i % 300},{roles[i % len(roles)]},"
                 f"{cities[i % len(cities)]},{birthday},friends;work;{cities[i % len(cities)].lower()},{notes}\n"
             )
-
-
-def _user_tables(conn: Any) -> list[str]:
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    virtual = {
-        n
-        for n in names
-        if (conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0] or "")
-        .upper()
-        .startswith("CREATE VIRTUAL TABLE")
-    }
-    shadow = ("_data", "_idx", "_docsize", "_config", "_content")
-    return [
-        n
-        for n in names
-        if not any(n == v + s for v in virtual for s in shadow)
-        and not n.startswith("sqlite_")
-        and n != "alembic_version"
-    ]
-
-
-def _floor_ms(tmp: Path, source: Any) -> tuple[float, int]:
-    """Raw executemany of every row the import wrote, into an empty journal of the same schema."""
-    from recipro_desktop.paths import JournalPaths
-    from recipro_desktop.services.access import create_journal
-    from recipro_desktop.storage import driver
-
-    with source.database.raw_connection() as conn:
-        tables = _user_tables(conn)
-        rows = {t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
-    empty = JournalPaths(tmp / f"csv-floor-{time.time_ns()}")
-    made = create_journal(empty, passphrase=PASSPHRASE, use_keyring=False)
-    key = made.journal.key
-    made.journal.close()
-    conn = driver.connect(empty.database, key)
-    try:
-        conn.execute("BEGIN")
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        started = time.perf_counter()
-        for table in tables:
-            if rows[table]:
-                marks = ", ".join("?" * len(rows[table][0]))
-                conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows[table])
-        conn.execute("COMMIT")
-        floor = (time.perf_counter() - started) * 1000
-    finally:
-        conn.close()
-    return floor, sum(len(r) for r in rows.values())
 
 
 def bench_import(tmp: Path, rows: int) -> dict[str, Any]:
@@ -166,7 +120,7 @@ def bench_import(tmp: Path, rows: int) -> dict[str, Any]:
         raise outcome["error"]
     report = outcome["report"]
     try:
-        floor, copied = _floor_ms(tmp, journal)
+        floor, copied = executemany_floor_ms(journal, tmp, PASSPHRASE)
     finally:
         journal.close()
     del app

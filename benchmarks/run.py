@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keyring
 from keyring.backend import KeyringBackend
 
+from benchmarks.floors import executemany_floor_ms
 from benchmarks.generate import PASSPHRASE, TODAY, journal_for
 from recipro_desktop.core.models import TimelineFilter
 from recipro_desktop.paths import JournalPaths
@@ -185,29 +186,10 @@ def bench_bulk_insert(tmp: Path, people: int, items: int) -> Figure:
         reminders=data.reminders,
     )
     value = (time.perf_counter() - started) * 1000
-    with created.journal.database.raw_connection() as conn:
-        tables = _user_tables(conn)
-        rows = {t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
-    created.journal.close()
-
-    empty = JournalPaths(tmp / f"floor-{time.time_ns()}")
-    made = create_journal(empty, passphrase=PASSPHRASE, use_keyring=False)
-    floor_key = made.journal.key
-    made.journal.close()
-    conn = driver.connect(empty.database, floor_key)
     try:
-        conn.execute("BEGIN")
-        conn.execute("PRAGMA defer_foreign_keys = ON")  # rows come table by table, not in link order
-        started = time.perf_counter()
-        for table in tables:
-            if rows[table] and table != "alembic_version":
-                marks = ", ".join("?" * len(rows[table][0]))
-                conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows[table])
-        conn.execute("COMMIT")
-        floor = (time.perf_counter() - started) * 1000
+        floor, total = executemany_floor_ms(created.journal, tmp, PASSPHRASE)
     finally:
-        conn.close()
-    total = sum(len(r) for t, r in rows.items() if t != "alembic_version")
+        created.journal.close()
     return Figure(
         "bulk_insert",
         f"add_many of {people:,} people + {items:,} items ({total:,} rows in all tables)",
@@ -216,23 +198,6 @@ def bench_bulk_insert(tmp: Path, people: int, items: int) -> Figure:
         "raw executemany of the same rows into the same schema, one transaction",
         None,
     )
-
-
-def _user_tables(conn: Any) -> list[str]:
-    """Ordinary tables and FTS5 tables, parents before children; not FTS5's own shadow tables."""
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    fts = {
-        n
-        for n in names
-        if conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,))
-        .fetchone()[0]
-        .upper()
-        .startswith("CREATE VIRTUAL TABLE")
-    }
-    shadow_suffixes = ("_data", "_idx", "_docsize", "_config", "_content")
-    return [
-        n for n in names if not any(n == f + s for f in fts for s in shadow_suffixes) and not n.startswith("sqlite_")
-    ]
 
 
 def bench_cold_start(paths: JournalPaths) -> Figure:
