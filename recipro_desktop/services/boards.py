@@ -33,6 +33,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from recipro_desktop.core.dates import human_day
 from recipro_desktop.core.models import Act, ActKind, Direction, JournalEntry, Need, PromptKind
 from recipro_desktop.core.summaries import PersonRow
 from recipro_desktop.core.text import first_name, fold
@@ -92,34 +93,6 @@ class BoardSource(Protocol):
 
 
 # --- human dates -------------------------------------------------------------------------------------------
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_date(day: date, today: date) -> str:
-    """``12 Mar`` this year, ``12 Mar 2024`` in another year."""
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
-    return text if day.year == today.year else f"{text} {day.year}"
-
-
-def human_day(day: date, today: date) -> str:
-    """A day as people say it: "today", "yesterday", "tomorrow", "3 days ago", "in 4 days", else "12 Mar".
-
-    Within a week either way it is relative (what people think in); further out it is a calendar date, which is
-    easier to place than "47 days ago".
-    """
-    delta = (today - day).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "yesterday"
-    if delta == -1:
-        return "tomorrow"
-    if 1 < delta < 7:
-        return f"{delta} days ago"
-    if -7 < delta < -1:
-        return f"in {-delta} days"
-    return short_date(day, today)
 
 
 def age_words(day: date, today: date) -> str:

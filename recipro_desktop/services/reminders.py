@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from recipro_desktop.core.clock import Clock
+from recipro_desktop.core.dates import human_day
 from recipro_desktop.core.errors import NotFoundError, ValidationError
 from recipro_desktop.core.models import ItemKind, Recurrence
 from recipro_desktop.core.reminders import (
@@ -253,21 +254,6 @@ def pending_for_cli(service: JournalService, now: datetime) -> list[dict[str, ob
     return [nudge_record(n) for n in check(service, now).nudges]
 
 
-def _day(d: date, today: date) -> str:
-    delta = (d - today).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if delta == -1:
-        return "yesterday"
-    if -7 < delta < 0:
-        return f"{-delta} days ago"
-    if 0 < delta < 7:
-        return f"in {delta} days"
-    return f"{d.day} {d:%b}" + (f" {d.year}" if d.year != today.year else "")
-
-
 def render_text(pending: Sequence[Mapping[str, object]], now: datetime) -> str:
     """The ``recipro reminders`` listing: a count line, then one line per nudge (oldest due first).
 
@@ -282,7 +268,7 @@ def render_text(pending: Sequence[Mapping[str, object]], now: datetime) -> str:
     width = max(len(RULE_LABELS[r]) for r in rules)
     for p, rule in zip(pending, rules, strict=True):
         due = date.fromisoformat(str(p["due_on"]))
-        when = _day(due, today)
+        when = human_day(due, today)
         if p.get("overdue"):
             when = f"overdue, {when}"
         title = strip_invisible(str(p["title"]))

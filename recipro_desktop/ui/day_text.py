@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from recipro_desktop.core.dates import MONTHS, human_day, short_date
 from recipro_desktop.core.errors import ValidationError
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+__all__ = ["MONTHS", "human_day", "human_span", "long_date", "parse_day", "short_date", "weekday_date"]
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = (
     "january",
@@ -191,12 +193,6 @@ def _parse(s: str, today: date, future: bool) -> date | None:
     return None
 
 
-def short_date(d: date, today: date | None = None) -> str:
-    """``12 Mar``; with the year when it is not ``today``'s year (``12 Mar 2024``)."""
-    text = f"{d.day} {MONTHS[d.month - 1]}"
-    return text if today is not None and d.year == today.year else f"{text} {d.year}"
-
-
 def weekday_date(d: date, today: date | None = None) -> str:
     """``Sat 14 Mar`` (with the year when it differs from ``today``'s)."""
     return f"{WEEKDAYS[d.weekday()]} {short_date(d, today)}"
@@ -205,22 +201,6 @@ def weekday_date(d: date, today: date | None = None) -> str:
 def long_date(d: date) -> str:
     """``Tuesday, 10 March`` — a heading."""
     return f"{_WEEKDAY_NAMES[d.weekday()].capitalize()}, {d.day} {_MONTH_NAMES[d.month - 1].capitalize()}"
-
-
-def human_day(d: date, today: date) -> str:
-    """``today``, ``yesterday``, ``tomorrow``, ``3 days ago``, ``in 3 days`` (within a week), else ``12 Mar``."""
-    delta = (d - today).days
-    if delta == 0:
-        return "today"
-    if delta == -1:
-        return "yesterday"
-    if delta == 1:
-        return "tomorrow"
-    if -7 < delta < 0:
-        return f"{-delta} days ago"
-    if 0 < delta < 7:
-        return f"in {delta} days"
-    return short_date(d, today)
 
 
 def human_span(days: int) -> str:
