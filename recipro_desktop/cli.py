@@ -97,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the page to show: today, people, timeline, needs, gratitude, or person:NAME (with --screenshot)",
     )
     parser.add_argument("--size", default=None, metavar="WxH", help="window size for --screenshot (default 1280x800)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (encryption, a temporary journal, keyring, Qt, tray) and print a report; "
+        "touches nothing of your journal",
+    )
+    parser.add_argument(
+        "--require-keyring",
+        action="store_true",
+        help="with --self-test: fail when no system keyring answers (for machines that have one)",
+    )
+    parser.add_argument("--self-test-part", choices=("qt", "instance"), default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser("init", help="create a new, empty journal")
@@ -641,8 +653,33 @@ COMMANDS: dict[str | None, Callable[[Cli], int]] = {
 }
 
 
+def self_test(args: argparse.Namespace, out: TextIO) -> int:
+    """``recipro --self-test`` (and its hidden child parts, run by the self-test itself)."""
+    from recipro_desktop.services import selftest
+
+    if args.self_test_part == selftest.QT_PART:
+        from recipro_desktop.ui.selftest_qt import run_qt_part
+
+        return run_qt_part()
+    if args.self_test_part == selftest.INSTANCE_PART:
+        from recipro_desktop.ui.selftest_qt import run_instance_part
+
+        if args.data_dir is None:
+            raise SystemExit("recipro: --self-test-part instance needs --data-dir")
+        return run_instance_part(args.data_dir)
+    report = selftest.run_self_test(require_keyring=args.require_keyring)
+    print(selftest.format_report(report), file=out, flush=True)
+    return 0 if report.passed else selftest.EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test or args.self_test_part:
+        if args.command is not None:
+            parser.error("--self-test runs on its own, without a command")
+        logs.configure(log_file=None, verbose=args.verbose)
+        return self_test(args, stdout or sys.stdout)
     # The window adds the log file after its first paint (platformdirs and logging.handlers cost ~40 ms).
     file_now = not args.demo and args.command is not None
     logs.configure(log_file=log_dir() / "recipro.log" if file_now else None, verbose=args.verbose)

@@ -1,0 +1,123 @@
+"""The Qt half of ``recipro --self-test``, run in a child process (see :mod:`recipro_desktop.services.selftest`).
+
+It prints one JSON object per check on stdout (``name``, ``status``, ``detail``) and exits 1 when one failed:
+
+- the Qt platform plugin loads and a ``QApplication`` starts (which platform, which Qt);
+- the compiled Designer forms build and the icon resources render (the SVG image and icon-engine plugins are
+  in the bundle, the ``:/icons`` resource module is registered);
+- whether the desktop has a system tray and can show notifications (a warning when not: the app then keeps
+  its window open, :mod:`recipro_desktop.ui.no_tray_notice`);
+- the single-instance guard works across processes: this process takes the lock in a temporary folder and a
+  second process of the same executable (``--self-test-part instance``) must find it, forward "activate" and
+  exit 0 (RELIABILITY C1, H2).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import sys
+import tempfile
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QTimer, qVersion
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget, QWizard
+
+from recipro_desktop.services.selftest import INSTANCE_PART, Status, self_command
+from recipro_desktop.ui import forms
+from recipro_desktop.ui.icons import icon
+from recipro_desktop.ui.single_instance import InstanceRole, SingleInstance
+
+INSTANCE_NAME = "recipro-self-test"
+SECOND_TIMEOUT_MS = 20_000
+
+
+def _emit(name: str, status: Status, detail: str) -> bool:
+    print(json.dumps({"name": name, "status": status.value, "detail": detail}), flush=True)
+    return status is not Status.FAIL
+
+
+def _check_forms() -> bool:
+    names = sorted(m.name for m in pkgutil.iter_modules(forms.__path__) if m.name.startswith("ui_"))
+    if not names:
+        return _emit("Forms and icons", Status.FAIL, "the compiled window forms are missing from this build")
+    for name in names:
+        module = importlib.import_module(f"{forms.__name__}.{name}")
+        form_class = next(v for k, v in vars(module).items() if k.startswith("Ui_"))
+        host: QWidget = QWizard() if "wizard" in name else QDialog()
+        try:
+            form_class().setupUi(host)
+        except Exception as exc:  # a broken form must be reported, whatever it raised
+            return _emit("Forms and icons", Status.FAIL, f"the form {name} does not build ({type(exc).__name__})")
+        finally:
+            host.deleteLater()
+    image = icon("app").pixmap(64, 64).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    painted = any(image.pixelColor(x, y).alpha() > 0 for x in range(0, 64, 4) for y in range(0, 64, 4))
+    if image.isNull() or not painted:
+        return _emit("Forms and icons", Status.FAIL, "the icons do not render (Qt's SVG plugins are missing)")
+    return _emit("Forms and icons", Status.OK, f"{len(names)} forms build, SVG icons render")
+
+
+def _check_tray() -> bool:
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return _emit(
+            "System tray",
+            Status.WARN,
+            "none on this desktop: Recipro keeps its window open and shows reminders there",
+        )
+    messages = "with notifications" if QSystemTrayIcon.supportsMessages() else "without notifications"
+    return _emit("System tray", Status.OK, f"available, {messages}")
+
+
+def _check_single_instance() -> bool:
+    with tempfile.TemporaryDirectory(prefix="recipro-self-test-") as tmp:
+        first = SingleInstance(INSTANCE_NAME, Path(tmp))
+        try:
+            if first.acquire() is not InstanceRole.PRIMARY:
+                return _emit("Single instance", Status.FAIL, first.problem or "could not take the lock")
+            activated: list[bool] = []
+            first.activate_requested.connect(lambda: activated.append(True))
+            second = QProcess()
+            loop = QEventLoop()
+            second.finished.connect(loop.quit)
+            second.errorOccurred.connect(loop.quit)
+            QTimer.singleShot(SECOND_TIMEOUT_MS, loop.quit)
+            command = self_command()
+            second.start(command[0], [*command[1:], "--self-test-part", INSTANCE_PART, "--data-dir", tmp])
+            loop.exec()
+            if second.state() is not QProcess.ProcessState.NotRunning:
+                second.kill()
+                second.waitForFinished(2000)
+                return _emit("Single instance", Status.FAIL, "a second start did not finish")
+            if second.exitStatus() is not QProcess.ExitStatus.NormalExit or second.exitCode() != 0 or not activated:
+                return _emit("Single instance", Status.FAIL, "a second start did not reach the first one")
+        finally:
+            first.release()
+    return _emit("Single instance", Status.OK, "a second start found this one and asked it to show its window")
+
+
+def run_qt_part() -> int:
+    """Run every Qt check, printing each as a JSON line; 0 when none failed."""
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    platform = QGuiApplication.platformName()
+    ok = _emit("Qt", Status.OK, f"Qt {qVersion()}, PySide6 {PySide6.__version__}, platform '{platform}'")
+    ok = _check_forms() and ok
+    ok = _check_tray() and ok
+    ok = _check_single_instance() and ok
+    del app
+    return 0 if ok else 1
+
+
+def run_instance_part(lock_dir: Path) -> int:
+    """The second process of the single-instance check: 0 when it found the first and was acknowledged."""
+    core = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
+    guard = SingleInstance(INSTANCE_NAME, lock_dir)
+    role = guard.acquire()
+    forwarded = role is InstanceRole.SECONDARY and guard.forwarded
+    if role is InstanceRole.PRIMARY:
+        guard.release()
+    del core
+    return 0 if forwarded else 1
