@@ -9,7 +9,8 @@
                        "kdf": {"name": "argon2id", "salt": ..., "memory_cost": 65536, "iterations": 3, "lanes": 4,
                                "length": 32}},
         "keyring":    {"cipher": "aes-256-gcm", "nonce": ..., "wrapped": ..., "service": "recipro",
-                       "username": "<journal_id>", "backend": "keyring.backends.SecretService.Keyring"}}}
+                       "username": "<journal_id>", "backend": "keyring.backends.SecretService.Keyring"}},
+     "keyring_declined": true}   # only when the user chose not to use the keyring
 
 - The **data key** (DEK) is 32 random bytes handed raw to SQLCipher. Changing the passphrase re-wraps it
   (LUKS-style); the database is never re-encrypted, so every backup keeps opening with the same key.
@@ -34,7 +35,7 @@ import json
 import logging
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,9 @@ class KeySlotFile:
     created_at: str
     key_check: bytes
     slots: dict[str, Slot]
+    keyring_declined: bool = False
+    """The user chose not to keep the key in the keyring (``init --no-keyring``, "forget"): a passphrase unlock
+    then never puts it there by itself, as it does for a journal made where no keyring was available."""
 
     def with_slot(self, name: str, slot: Slot | None) -> KeySlotFile:
         """A copy with slot ``name`` replaced (or removed when ``slot`` is None)."""
@@ -112,7 +116,10 @@ class KeySlotFile:
             slots.pop(name, None)
         else:
             slots[name] = slot
-        return KeySlotFile(self.journal_id, self.created_at, self.key_check, slots)
+        return replace(self, slots=slots)
+
+    def with_keyring_declined(self, declined: bool) -> KeySlotFile:
+        return replace(self, keyring_declined=declined)
 
 
 def new_data_key() -> bytearray:
@@ -308,6 +315,8 @@ def dumps(slots: KeySlotFile) -> bytes:
             for name, slot in sorted(slots.slots.items())
         },
     }
+    if slots.keyring_declined:  # written only when set: files of journals that use the keyring are unchanged
+        doc["keyring_declined"] = True
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -380,7 +389,13 @@ def loads(data: bytes) -> KeySlotFile:
         raise KeySlotError("The key-slot file (keyslots.json) is damaged or incomplete.") from None
     if not slots:
         raise KeySlotError("The key-slot file (keyslots.json) holds no key slot.")
-    return KeySlotFile(journal_id=journal_id, created_at=created_at, key_check=key_check, slots=slots)
+    return KeySlotFile(
+        journal_id=journal_id,
+        created_at=created_at,
+        key_check=key_check,
+        slots=slots,
+        keyring_declined=doc.get("keyring_declined") is True,
+    )
 
 
 def read(path: Path) -> KeySlotFile:

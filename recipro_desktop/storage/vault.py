@@ -174,6 +174,7 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
         )
         slots = slots.with_slot(keyslots.SLOT_PASSPHRASE, slot)
         backend_name: str | None = None
+        slots = slots.with_keyring_declined(not use_keyring)
         if use_keyring:
             try:
                 slots, backend = _store_keyring_slot(slots, key)
@@ -256,8 +257,9 @@ def _keyring_slot_works(slots: KeySlotFile) -> bool:
 
 
 def _restore_keyring(paths: JournalPaths, slots: KeySlotFile, key: bytearray) -> str | None:
-    """After a passphrase unlock: put the key back into a working keyring that lost it (B4, B9)."""
-    if not keystore.keyring_status().usable:
+    """After a passphrase unlock: put the key back into a working keyring that lost it (B4, B9), or into one
+    that was missing when the journal was made — never when the user declined the keyring."""
+    if slots.keyring_declined or not keystore.keyring_status().usable:
         return None
     had_slot = keyslots.SLOT_KEYRING in slots.slots
     if had_slot and _keyring_slot_works(slots):
@@ -359,7 +361,7 @@ def store_in_keyring(paths: JournalPaths, key: bytes) -> KeyringStatus:
     Raises:
         KeySlotError: ``key`` is not this journal's key.
     """
-    slots = _slots_for_key(paths, key)
+    slots = _slots_for_key(paths, key).with_keyring_declined(False)
     try:
         updated, backend = _store_keyring_slot(slots, key)
     except KeyringUnavailable as exc:
@@ -371,14 +373,17 @@ def store_in_keyring(paths: JournalPaths, key: bytes) -> KeyringStatus:
 
 
 def forget_keyring(paths: JournalPaths) -> None:
-    """Remove the key from the keyring and drop the keyring slot: the passphrase is then asked at each start."""
+    """Remove the key from the keyring and drop the keyring slot: the passphrase is then asked at each start
+    (and a passphrase unlock no longer puts the key back by itself)."""
     slots = _read_slots(paths)
     slot = slots.slots.get(keyslots.SLOT_KEYRING)
     if slot is None:
+        if not slots.keyring_declined:
+            _write_slots(paths, slots.with_keyring_declined(True))
         return
     if keyslots.SLOT_PASSPHRASE not in slots.slots:
         raise KeySlotError("Refusing to remove the keyring slot: the journal has no passphrase slot.")
-    _write_slots(paths, slots.with_slot(keyslots.SLOT_KEYRING, None))
+    _write_slots(paths, slots.with_slot(keyslots.SLOT_KEYRING, None).with_keyring_declined(True))
     keystore.delete_secret(str(slot.meta["username"]))
     log.info("keyring slot removed")
 
@@ -402,7 +407,8 @@ def slot_summary(paths: JournalPaths) -> list[str]:
         )
     slot = slots.slots.get(keyslots.SLOT_KEYRING)
     if slot is None:
-        lines.append("keyring slot: none (the passphrase is asked at each start)")
+        why = "you chose not to use the keyring; " if slots.keyring_declined else ""
+        lines.append(f"keyring slot: none ({why}the passphrase is asked at each start)")
     else:
         name = keystore.display_name(str(slot.meta["backend"]))
         if _keyring_slot_works(slots):

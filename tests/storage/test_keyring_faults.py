@@ -333,3 +333,58 @@ def test_keyring_secret_is_a_wrapping_key_not_the_data_key(journal_paths: Journa
     (secret,) = memory.secrets.values()
     decoded = keyslots.decode_secret(secret)
     assert decoded is not None and bytes(decoded) != new.key
+
+
+# --- the user's "no keyring" choice is kept -------------------------------------------------------------------
+
+
+def test_a_declined_keyring_is_never_filled_by_a_passphrase_unlock(journal_paths: JournalPaths) -> None:
+    """``recipro init --no-keyring`` (and the demo, and the self-test's scratch journal): a usable keyring
+    must not receive the key behind the user's back at the next passphrase unlock."""
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE, use_keyring=False)
+    _make_db(journal_paths, new.key)
+
+    unlocked = vault.unlock(journal_paths, passphrase=CANARY_PASSPHRASE)
+
+    assert unlocked.key == new.key and unlocked.notice is None
+    assert memory.secrets == {}
+    assert _slot_names(journal_paths) == {"passphrase"}
+    assert json.loads(journal_paths.keyslots.read_text())["keyring_declined"] is True
+    assert "keyring slot: none (you chose not to use the keyring; the passphrase is asked at each start)" in (
+        vault.slot_summary(journal_paths)
+    )
+
+
+def test_a_keyring_missing_at_setup_is_filled_once_it_exists(journal_paths: JournalPaths) -> None:
+    """Not declined, only unavailable (a headless first start): the next passphrase unlock stores the key."""
+    keyring.set_keyring(fail.Keyring())
+    new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE)
+    _make_db(journal_paths, new.key)
+    assert "keyring_declined" not in json.loads(journal_paths.keyslots.read_text())
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+
+    unlocked = vault.unlock(journal_paths, passphrase=CANARY_PASSPHRASE)
+
+    assert unlocked.notice is not None and "now also stored" in unlocked.notice
+    assert len(memory.secrets) == 1
+    assert vault.unlock(journal_paths).key == new.key
+
+
+def test_forgetting_the_keyring_sticks_and_storing_again_undoes_it(journal_paths: JournalPaths) -> None:
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE)
+    _make_db(journal_paths, new.key)
+    assert len(memory.secrets) == 1
+
+    vault.forget_keyring(journal_paths)
+    vault.unlock(journal_paths, passphrase=CANARY_PASSPHRASE)
+    assert memory.secrets == {}
+    assert _slot_names(journal_paths) == {"passphrase"}
+
+    assert vault.store_in_keyring(journal_paths, new.key).usable
+    assert "keyring_declined" not in json.loads(journal_paths.keyslots.read_text())
+    assert vault.unlock(journal_paths).key == new.key
