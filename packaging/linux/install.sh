@@ -181,6 +181,18 @@ remove_kinds() {
     done
 }
 
+# Refuse to replace or remove the program while it runs (Linux: a process whose executable is in app_dir).
+refuse_if_running() {
+    [ -d "$app_dir" ] && [ -d /proc/self ] || return 0
+    real=$(cd "$app_dir" && pwd -P)
+    for proc in /proc/[0-9]*; do
+        exe=$(readlink "$proc/exe" 2>/dev/null) || continue
+        case $exe in
+        "$real"/*) fail "Recipro is running (process ${proc#/proc/}); quit it (File › Quit, or Quit Recipro in the tray menu) and run install.sh again." ;;
+        esac
+    done
+}
+
 journal_note() {
     say "Your journal in $journal_dir is not touched (nor its backups, logs or the demo journal)."
 }
@@ -195,6 +207,7 @@ if [ $mode = uninstall ]; then
         exit 0
     fi
     if looks_like_journal "$app_dir"; then fail "$app_dir holds journal files; leaving it alone."; fi
+    refuse_if_running
     manifest=$(cat "$app_dir/$MARKER")
     say "Removing Recipro from $app_dir ..."
     rm -rf "$app_dir"
@@ -203,7 +216,7 @@ if [ $mode = uninstall ]; then
         say "Removed the start-on-login entry ($autostart)."
     fi
     remove_listed "$manifest"
-    say "Recipro is uninstalled: the program, the command ~/.local/bin/$APP and the menu entry are gone."
+    say "Recipro is uninstalled: its program folder, menu entry and icons are gone, and the $APP command it linked."
     journal_note
     say "To delete the journal too, remove that folder yourself; nothing else can open it without your key."
     exit 0
@@ -233,11 +246,12 @@ if [ -e "$link" ] || [ -L "$link" ]; then
 else
     link_state=none
 fi
+refuse_if_running
 created_data_home=no
 if [ ! -d "$data_home" ]; then created_data_home=yes; fi
 
 if [ -e "$app_dir" ]; then
-    say "Upgrading Recipro in $app_dir (quit Recipro first if it is running) ..."
+    say "Upgrading Recipro in $app_dir ..."
 else
     say "Installing Recipro into $app_dir ..."
 fi
@@ -246,6 +260,7 @@ new=$data_home/.$APP-app.new.$$
 old=$data_home/.$APP-app.old.$$
 rm -rf "$new" "$old"
 trap 'rm -rf "$new"' EXIT
+trap 'exit 1' HUP INT TERM
 mkdir "$new"
 cp -RP "$here/." "$new/"
 rm -f "$new/$MARKER"
@@ -264,7 +279,7 @@ if [ -e "$app_dir" ]; then
 else
     mv "$new" "$app_dir"
 fi
-trap - EXIT
+trap - EXIT HUP INT TERM
 if [ -n "$old_manifest" ]; then
     # The data-home entry stays with the new install; everything else of the old one is replaced below.
     case $nl$old_manifest$nl in

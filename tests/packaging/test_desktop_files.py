@@ -476,6 +476,30 @@ def test_install_refuses_sudo_but_not_a_plain_root(tmp_path: Path, user_env: dic
     assert run_install(bundle / "install.sh", env=user_env).returncode == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self/exe").exists(), reason="needs Linux /proc")
+def test_a_running_recipro_is_neither_replaced_nor_removed(
+    tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
+) -> None:
+    """Replacing the folder under a running app would break its next lazy import or Qt plugin load."""
+    bundle = make_bundle(tmp_path / "download", "1.0")
+    assert run_install(bundle / "install.sh", env=user_env).returncode == 0
+    app_dir = Path(user_env["XDG_DATA_HOME"]) / "recipro-app"
+    running = app_dir / "_internal" / "sleep"  # a real executable, so /proc/PID/exe points into the folder
+    shutil.copy2(shutil.which("sleep") or "/bin/sleep", running)
+    process = subprocess.Popen([str(running), "60"])
+    try:
+        for args in ((), ("--uninstall",)):
+            result = run_install(bundle / "install.sh", *args, env=user_env)
+            assert result.returncode == 1
+            assert f"Recipro is running (process {process.pid}); quit it" in result.stderr
+            assert (app_dir / "recipro").is_file() and (app_dir / ".recipro-install").is_file()
+    finally:
+        process.kill()
+        process.wait()
+    assert run_install(app_dir / "install.sh", "--uninstall", env=user_env).returncode == 0
+    assert not app_dir.exists()
+
+
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
 def test_install_sh_is_shellcheck_clean() -> None:
     result = subprocess.run(["shellcheck", "-s", "sh", str(INSTALL_SH)], capture_output=True, text=True)
