@@ -45,8 +45,16 @@ COOLING_AT = 15
 
 def _decay(on: date, today: date, half_life_days: float) -> float:
     """``0.5^(age/half_life)`` with ``age = max(0, today − on)`` in days (future-dated items count as today)."""
-    age = max(0, (today - on).days)
-    return float(0.5 ** (age / half_life_days))
+    return decay_for_age((today - on).days, half_life_days)
+
+
+def decay_for_age(age_days: int, half_life_days: float) -> float:
+    """:func:`_decay` for an age in days (negative ages, future-dated items, count as 0).
+
+    For callers that reduce many dated rows at once (the People list): they cache it per age, so each distinct
+    day costs one power instead of one per row, with bit-identical results.
+    """
+    return float(0.5 ** (max(0, age_days) / half_life_days))
 
 
 # --- balance ------------------------------------------------------------------------------------------
@@ -132,6 +140,14 @@ def balance(acts: Iterable[ActFlow], today: date) -> Balance:
             given += amount
         elif not act.paid_forward:
             received += amount
+    return balance_from_sums(given, received, seen_any=seen_any)
+
+
+def balance_from_sums(given: float, received: float, *, seen_any: bool) -> Balance:
+    """The last step of :func:`balance`, from its two decayed sums (``seen_any``: there was at least one act).
+
+    For callers that accumulate the sums themselves, in the same order, over many people at once.
+    """
     value = given - received
     total = given + received
     strength = abs(value) / total if total > 0 else 0.0
@@ -201,6 +217,11 @@ def warmth(
         raw += WARMTH_INTERACTION_WEIGHT * _decay(on, today, WARMTH_HALF_LIFE_DAYS)
     for on in entries:
         raw += WARMTH_ENTRY_WEIGHT * _decay(on, today, WARMTH_HALF_LIFE_DAYS)
+    return warmth_from_raw(raw)
+
+
+def warmth_from_raw(raw: float) -> Warmth:
+    """The last step of :func:`warmth`, from its decayed sum ``raw`` (accumulated in the same order)."""
     score = round(100.0 * (1.0 - math.exp(-raw / WARMTH_SCALE)))
     score = min(100, max(0, score))
     return Warmth(score=score, label=warmth_label(score), raw=raw)

@@ -251,8 +251,10 @@ class JournalService:
     def list_people(self, *, include_archived: bool = False) -> list[PersonRow]:
         """Every person with the derived figures, sorted by name (case-insensitive).
 
-        One pass over people, tags, acts, interactions and entries (no query per person): 10,000 people
-        and 200,000 items is a fraction of a second of SQL plus the score arithmetic.
+        Four set-wise queries, none per person: people, their tags, open-need counts, and one GROUP BY scan of
+        ``timeline_people`` for the last interaction, balance and warmth (:func:`repositories.person_figures`,
+        the same figures as :meth:`person_summary`'s, bit for bit). 10,000 people / 200,000 items: ~0.5 s,
+        a third of what building every person's acts as objects first took.
         """
         today = self._clock.today()
         with self._db.reading() as conn:
@@ -263,10 +265,10 @@ class JournalService:
             people = conn.execute(sql if include_archived else sql + " WHERE archived = 0").fetchall()
             tags = repositories.all_person_tags(conn)
             needs = repositories.open_need_counts(conn)
-            activity = repositories.activity(conn)
-        empty = PersonActivity()
+            figures = repositories.person_figures(conn, today)
+        nothing = repositories.NO_FIGURES
+        due = scores.keep_in_touch_due
         rows = []
-        loads = json.loads
         for (
             key,
             name,
@@ -284,8 +286,8 @@ class JournalService:
             version,
         ) in people:
             person_id = uuid_from_bytes(key)
-            act = activity.get(person_id, empty)
-            last, balance, warmth = _derived(act, today)
+            figure = figures.get(key, nothing)
+            last = figure.last_interaction
             rows.append(
                 PersonRow(
                     id=person_id,
@@ -295,18 +297,18 @@ class JournalService:
                     organisation=org,
                     role=role,
                     location=location,
-                    emails=tuple(loads(emails)),
+                    emails=_json_strings(emails),
                     tags=tags.get(person_id, ()),
-                    can_help_with=tuple(loads(skills)),
+                    can_help_with=_json_strings(skills),
                     cadence_days=cadence,
                     birthday_month=month,
                     birthday_day=day,
                     archived=bool(archived),
                     version=version,
                     last_interaction=last,
-                    keep_in_touch_due=scores.keep_in_touch_due(last, cadence),
-                    balance=balance,
-                    warmth=warmth,
+                    keep_in_touch_due=due(last, cadence),
+                    balance=figure.balance,
+                    warmth=figure.warmth,
                     open_needs=needs.get(person_id, 0),
                 )
             )
@@ -597,6 +599,11 @@ class JournalService:
             except ValidationError:
                 continue
         return dict(settings_registry.resolve(decoded))
+
+
+def _json_strings(text: str) -> tuple[str, ...]:
+    """A stored JSON list of strings as a tuple (most people have none: skip the parser for those)."""
+    return () if text == "[]" else tuple(json.loads(text))
 
 
 def _derived(activity: PersonActivity, today: date) -> tuple[date | None, scores.Balance, scores.Warmth]:

@@ -20,7 +20,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter
+from functools import reduce
+from itertools import repeat
+from operator import add, attrgetter, mul
 from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
@@ -28,6 +30,7 @@ from sqlalchemy import Boolean, Connection, Date, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from recipro_desktop.core import scores
 from recipro_desktop.core.errors import ConflictError, NotFoundError
 from recipro_desktop.core.models import (
     Act,
@@ -879,6 +882,95 @@ def activity(conn: Any, person_id: UUID | None = None) -> dict[UUID, PersonActiv
             current.interactions.append(fromordinal(day))
         else:
             current.entries.append(fromordinal(day))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFigures:
+    """The derived figures of one person: the last day anything was logged with them, balance and warmth."""
+
+    last_interaction: date | None
+    balance: scores.Balance
+    warmth: scores.Warmth
+
+
+NO_FIGURES = PersonFigures(
+    None, scores.balance((), date.min), scores.warmth(acts=(), interactions=(), entries=(), today=date.min)
+)
+"""The figures of someone with nothing logged (they do not depend on the day)."""
+
+
+class _DecayByAge(dict[int, float]):
+    """``scores.decay_for_age`` memoised per age: a journal has a few thousand distinct days, not 200,000."""
+
+    def __init__(self, half_life_days: float) -> None:
+        super().__init__()
+        self.half_life_days = half_life_days
+
+    def __missing__(self, age: int) -> float:
+        value = self[age] = scores.decay_for_age(age, self.half_life_days)
+        return value
+
+
+_FIGURES_SQL = """
+SELECT person_id, json_array(
+    max(day) FILTER (WHERE day <= :today),
+    json_group_array(max(0, :today - day)) FILTER (WHERE kind = :act),
+    json_group_array(weight) FILTER (WHERE kind = :act),
+    json_group_array(iif(direction = :given, weight, 0)) FILTER (WHERE kind = :act),
+    json_group_array(iif(direction = :received AND NOT paid_forward, weight, 0)) FILTER (WHERE kind = :act),
+    json_group_array(max(0, :today - day)) FILTER (WHERE kind = :interaction),
+    json_group_array(max(0, :today - day)) FILTER (WHERE kind = :entry))
+FROM timeline_people WHERE kind IN (:act, :interaction, :entry) GROUP BY person_id
+"""
+"""One row per person with nothing but a JSON array: the day of the last item (not in the future); the ages and
+weights of the acts; the weights again for the given acts only and the received (not paid forward) acts only,
+0 for the others (adding ``0 × decay`` leaves a sum of non-negative terms exactly as it was, so the act
+decays are looked up once for the three sums); the ages of the interactions and of the journal entries.
+SQLite scans the table in primary-key order (person, day, created, item) and groups on its first column
+without sorting, so each array lists that person's items in the order :func:`activity` yields them: the order
+the sums must be taken in to be bit-identical."""
+
+
+def person_figures(conn: Any, today: date) -> dict[bytes, PersonFigures]:
+    """Everyone's derived figures, by person id bytes, from one GROUP BY scan of ``timeline_people``.
+
+    The same numbers as :func:`activity` followed by :func:`scores.balance` and :func:`scores.warmth`, bit for
+    bit (the People list and a person page must agree). SQLite has no ``pow``, and its ``sum()`` is compensated
+    so it would not add up the way Python does; so the query hands each person's ages and weights over as JSON
+    arrays, in item order, and the sums are taken here in that order, in C (``reduce``/``map``), with each decay
+    computed once per distinct age. No ``ActFlow`` or ``date`` per row: 10,000 people with 190,000 dated rows
+    take a third of the time :func:`activity` alone did. People with nothing logged are absent (they get
+    :data:`NO_FIGURES`).
+    """
+    params = {
+        "today": today.toordinal(),
+        "act": _ACT,
+        "interaction": _INTERACTION,
+        "entry": _ENTRY,
+        "given": timeline.DIRECTION_CODES[Direction.GIVEN],
+        "received": timeline.DIRECTION_CODES[Direction.RECEIVED],
+    }
+    balance_decay = _DecayByAge(scores.BALANCE_HALF_LIFE_DAYS).__getitem__
+    warmth_decay = _DecayByAge(scores.WARMTH_HALF_LIFE_DAYS).__getitem__
+    interaction_weight = scores.WARMTH_INTERACTION_WEIGHT
+    entry_weight = scores.WARMTH_ENTRY_WEIGHT
+    loads, fromordinal = json.loads, date.fromordinal
+    out: dict[bytes, PersonFigures] = {}
+    for pid, packed in conn.execute(_FIGURES_SQL, params):
+        last, act_ages, act_weights, given_weights, received_weights, met, wrote = loads(packed)
+        # reduce(add, terms, 0.0) is exactly the "total = 0.0; total += term" loop of scores.balance/warmth
+        act_decays = list(map(balance_decay, act_ages))
+        given = reduce(add, map(mul, given_weights, act_decays), 0.0)
+        received = reduce(add, map(mul, received_weights, act_decays), 0.0)
+        raw = reduce(add, map(mul, act_weights, map(warmth_decay, act_ages)), 0.0)
+        raw = reduce(add, map(mul, repeat(interaction_weight), map(warmth_decay, met)), raw)
+        raw = reduce(add, map(mul, repeat(entry_weight), map(warmth_decay, wrote)), raw)
+        out[pid] = PersonFigures(
+            None if last is None else fromordinal(last),
+            scores.balance_from_sums(given, received, seen_any=bool(act_ages)),
+            scores.warmth_from_raw(raw),
+        )
     return out
 
 

@@ -32,6 +32,7 @@ from recipro_desktop.core.models import (
     TimelineFilter,
 )
 from recipro_desktop.paths import JournalPaths
+from recipro_desktop.services.demo import generate_demo
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage.database import Database
 from tests.conftest import CANARY
@@ -351,3 +352,52 @@ def test_summary_counts_per_kind(svc: JournalService) -> None:
     assert s.acts == 0 and s.last_interaction is None and s.keep_in_touch_due is None
     assert s.balance.lean is scores.BalanceLean.NONE
     assert [h.kind for h in svc.search("app")] == [ItemKind.NEED]
+
+
+def test_list_people_figures_equal_the_person_pages_exactly_on_a_demo_journal(
+    svc: JournalService, clock: FixedClock
+) -> None:
+    """The People list reduces everyone's items in one grouped query (``repositories.person_figures``); every
+    person's last interaction, balance and warmth must still be exactly what their page shows, which is the pure
+    rules applied to their items (floats compared with ==: one rounding apart would show 49 in one place and 50
+    in the other)."""
+    data = generate_demo(people=60, items=2400, seed=5, today=TODAY)
+    svc.add_many(
+        people=data.people,
+        acts=data.acts,
+        needs=data.needs,
+        commitments=data.commitments,
+        interactions=data.interactions,
+        entries=data.entries,
+        reminders=data.reminders,
+    )
+    for day in (TODAY, TODAY - timedelta(days=700), TODAY + timedelta(days=45)):  # some items are "future" then
+        clock.current = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        rows = svc.list_people(include_archived=True)
+        assert len(rows) == 60
+        leaning = set()
+        for row in rows:
+            page = svc.person_summary(row.id)
+            shown = (row.last_interaction, row.keep_in_touch_due, row.balance, row.warmth)
+            assert shown == (page.last_interaction, page.keep_in_touch_due, page.balance, page.warmth), row.id
+            leaning.add(row.balance.lean)
+        assert len(leaning) >= 3  # the demo has givers, receivers and the balanced: the sums are not all trivial
+
+
+def test_list_people_adds_same_day_items_in_the_order_they_were_logged(svc: JournalService, clock: FixedClock) -> None:
+    """Floating-point sums depend on their order: the list must take a person's items in the same order as their
+    page (by day, then when they were logged), whatever order they were typed in."""
+    p = svc.add_person(Person(display_name="P"))
+    logged = ((40, 5), (40, 1), (12, 4), (40, 2), (3, 3), (12, 1), (3, 5))  # (days ago, weight): days revisited
+    for n, (days_ago, weight) in enumerate(logged):
+        clock.advance(timedelta(seconds=1))
+        direction = Direction.GIVEN if n % 3 else Direction.RECEIVED
+        svc.add_act(act((p.id,), TODAY - timedelta(days=days_ago), direction, weight=weight))
+    svc.add_interaction(
+        Interaction(occurred_on=TODAY - timedelta(days=13), channel=Channel.CALL, summary="call", people=(p.id,))
+    )
+    [row] = svc.list_people()
+    page = svc.person_summary(p.id)
+    assert (row.balance, row.warmth) == (page.balance, page.warmth)
+    flows = [scores.ActFlow(a.occurred_on, a.direction, a.weight) for a in reversed(svc.acts_for(p.id))]
+    assert row.balance == scores.balance(flows, TODAY)
