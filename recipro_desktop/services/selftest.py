@@ -326,6 +326,10 @@ def check_qt(run: QtRunner = _run_child) -> list[Check]:
         if not checks:  # Qt did not start: once more, with Qt telling which library its plugins miss
             with suppress(subprocess.TimeoutExpired, OSError):
                 stderr += run(args, {"QT_DEBUG_PLUGINS": "1"}).stderr
+        if checks:
+            last = checks[-1].name
+            checks.append(Check("Qt", Status.FAIL, f"the checks stopped after '{last}' (status {done.returncode})"))
+            return checks
         why = qt_failure_reason(stderr) or f"it ended with status {done.returncode}"
         hint = (
             " On Linux, install the system libraries listed in the README (Install → Linux)."

@@ -78,6 +78,11 @@ PAGES: tuple[Page, ...] = (
 )
 PERSON_PAGE = Page("person", "Person", "nav-people", "", "recipro_desktop.ui.person_page", "PersonPage")
 QUICK_ADD = ("recipro_desktop.ui.quick_add_dialog", "QuickAddDialog")
+IMPORT_DIALOG = ("recipro_desktop.ui.import_wizard", "ImportWizard")
+EXPORT_DIALOG = ("recipro_desktop.ui.export_dialog", "ExportDialog")
+SETTINGS_DIALOG = ("recipro_desktop.ui.settings_dialog", "SettingsDialog")
+DIALOGS = (QUICK_ADD, IMPORT_DIALOG, EXPORT_DIALOG, SETTINGS_DIALOG)
+"""The window's dialogs, imported when first opened (the self-test checks each is in the build)."""
 # Where a search hit that belongs to nobody in particular is shown.
 HIT_PAGES = {ItemKind.NEED: "needs", ItemKind.REMINDER: "today"}
 # The navigation reads as a sidebar: no frame, the window's background, rounded rows; ``palette()`` references
@@ -484,13 +489,13 @@ class MainWindow(WindowStateMixin, QMainWindow):
         return dialog  # type: ignore[no-any-return]
 
     def import_csv(self) -> None:
-        self._open_dialog("recipro_desktop.ui.import_wizard", "ImportWizard")
+        self._open_dialog(*IMPORT_DIALOG)
 
     def export_data(self) -> None:
-        self._open_dialog("recipro_desktop.ui.export_dialog", "ExportDialog")
+        self._open_dialog(*EXPORT_DIALOG)
 
     def show_settings(self) -> None:
-        dialog = self._open_dialog("recipro_desktop.ui.settings_dialog", "SettingsDialog", paths=self.journal_paths)
+        dialog = self._open_dialog(*SETTINGS_DIALOG, paths=self.journal_paths)
         if dialog is not None:
             dialog.settings_changed.connect(self.settings_changed)  # type: ignore[attr-defined]
 
