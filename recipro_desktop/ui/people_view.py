@@ -13,7 +13,7 @@ stack), the context-menu key shows every action. Archiving and merging are in th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from uuid import UUID
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -45,7 +45,7 @@ from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.journal_client import JournalClient
 from recipro_desktop.ui.merge_dialog import MergeDialog
 from recipro_desktop.ui.people_delegate import PeopleDelegate
-from recipro_desktop.ui.people_model import PeopleFilterProxy, PeopleSnapshot, PeopleTableModel, load_people
+from recipro_desktop.ui.people_model import PeopleSnapshot, PeopleTableModel, load_people
 from recipro_desktop.ui.person_dialog import PersonDialog
 from recipro_desktop.ui.person_text import count_people
 from recipro_desktop.ui.task_runner import Task
@@ -91,8 +91,6 @@ class PeopleView(QWidget):
         self.setObjectName("peopleView")
 
         self.model = PeopleTableModel(self, today=(clock or SystemClock()).today)
-        self.proxy = PeopleFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         self._build_filter_row()
         self._build_table()
@@ -108,8 +106,7 @@ class PeopleView(QWidget):
         self._actions_timer.setInterval(0)
         self._actions_timer.timeout.connect(self._update_actions)
         client.journal_changed.connect(self._journal_changed)
-        # The footer is updated after each load and filter change, never per rowsInserted/rowsRemoved: a filter
-        # change on 10,000 rows can emit thousands of those (one per contiguous range).
+        # The footer is updated after each load and filter change (a model reset), never per row signal.
         self._update_actions()
         self._update_footer()
 
@@ -142,7 +139,7 @@ class PeopleView(QWidget):
         table = QTableView(self)
         table.setObjectName("peopleTable")
         table.setAccessibleName("People")
-        table.setModel(self.proxy)
+        table.setModel(self.model)
         delegate = PeopleDelegate(table)  # only where it draws: other cells keep Qt's own (faster) painting
         table.setItemDelegateForColumn(PeopleTableModel.BALANCE, delegate)
         table.setItemDelegateForColumn(PeopleTableModel.WARMTH, delegate)
@@ -347,7 +344,7 @@ class PeopleView(QWidget):
         finally:
             self.tag_combo.blockSignals(False)
         if current is not None and self.tag_combo.currentData() is None:
-            self.proxy.set_tag(None)
+            self._refilter(lambda: self.model.set_tag(None))
 
     # --- filtering --------------------------------------------------------------------------------------
 
@@ -355,32 +352,39 @@ class PeopleView(QWidget):
         self.filter_edit.setText(text)
 
     def _filter_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        self._after_filter()
+        self._refilter(lambda: self.model.set_filter_text(text))
 
     def _tag_changed(self, _index: int) -> None:
         data = self.tag_combo.currentData()
-        self.proxy.set_tag(data if isinstance(data, str) else None)
-        self._after_filter()
+        self._refilter(lambda: self.model.set_tag(data if isinstance(data, str) else None))
 
     def _archived_toggled(self, show: bool) -> None:
-        self.proxy.set_show_archived(show)
-        self._after_filter()
+        self._refilter(lambda: self.model.set_show_archived(show))
 
-    def _after_filter(self) -> None:
-        if not self.table.selectionModel().hasSelection() and self.proxy.rowCount() and self.proxy.is_filtered():
-            self.table.setCurrentIndex(self.proxy.index(0, 0))
+    def _refilter(self, change: Callable[[], bool]) -> None:
+        """Apply a filter change (a model reset, which forgets the selection) and put the selection back: the
+        selected people still shown stay selected, the current one stays current and in view; otherwise the
+        list starts at its top, with the first match current when filtering."""
+        selected, current = self.selected_ids(), self.current_id()
+        if not change():
+            return
+        if selected or current is not None:
+            self.select_ids(selected, current=current)
+        if not self.table.currentIndex().isValid():
+            self.table.scrollToTop()
+            if self.model.rowCount() and self.model.is_filtered() and not self.table.selectionModel().hasSelection():
+                self.table.setCurrentIndex(self.model.index(0, 0))
         self._update_footer()
         self._update_actions()
 
     def _update_footer(self, *_args: object) -> None:
         if not self._loaded_once:
             return
-        shown = self.proxy.rowCount()
-        show_archived = self.proxy.show_archived
+        shown = self.model.rowCount()
+        show_archived = self.model.show_archived
         total = self.model.total(include_archived=show_archived)
         archived = self.model.archived_count()
-        text = f"{shown:,} of {count_people(total)}" if self.proxy.is_filtered() else count_people(total)
+        text = f"{shown:,} of {count_people(total)}" if self.model.is_filtered() else count_people(total)
         if archived and not show_archived:
             text += f" · {archived:,} archived not shown"
         elif archived:
@@ -392,7 +396,7 @@ class PeopleView(QWidget):
         if shown:
             self.stack.setCurrentIndex(0)
             return
-        if total == 0 and not self.proxy.is_filtered():
+        if total == 0 and not self.model.is_filtered():
             self.empty_label.setText(
                 "No people yet.\nAdd the first person you want to remember — Ctrl+Shift+N — or import your contacts."
             )
@@ -428,18 +432,20 @@ class PeopleView(QWidget):
 
     def select_ids(self, ids: Iterable[UUID], *, current: UUID | None = None) -> None:
         """Select these people (those shown), make ``current`` the current row and scroll to it."""
+        rows = self.model.rows_of(ids)
         selection = QItemSelection()
         last_column = PeopleTableModel.COLUMN_COUNT - 1
-        for person_id in ids:
-            row = self.proxy.proxy_row_of(person_id)
-            if row is not None:
-                selection.select(self.proxy.index(row, 0), self.proxy.index(row, last_column))
+        start = 0
+        for n in range(1, len(rows) + 1):  # one range per run of adjacent rows (select-all is one range)
+            if n == len(rows) or rows[n] != rows[n - 1] + 1:
+                selection.select(self.model.index(rows[start], 0), self.model.index(rows[n - 1], last_column))
+                start = n
         selection_model = self.table.selectionModel()
         selection_model.clearSelection()
         if current is not None:
-            row = self.proxy.proxy_row_of(current)
+            row = self.model.row_of(current)
             if row is not None:
-                index = self.proxy.index(row, 0)
+                index = self.model.index(row, 0)
                 selection_model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
                 self.table.scrollTo(index)
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
@@ -465,14 +471,14 @@ class PeopleView(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount():
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.model.rowCount():
                 self.table.setFocus()
                 if not self.table.currentIndex().isValid():
-                    self.table.setCurrentIndex(self.proxy.index(0, 0))
+                    self.table.setCurrentIndex(self.model.index(0, 0))
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
                 index = self.table.currentIndex()
-                self._activated(index if index.isValid() else self.proxy.index(0, 0))
+                self._activated(index if index.isValid() else self.model.index(0, 0))
                 return True
             if key == Qt.Key.Key_Escape and self.filter_edit.text():
                 self.filter_edit.clear()
@@ -522,7 +528,7 @@ class PeopleView(QWidget):
 
     def _person_saved(self, person: Person) -> None:
         self._pending_select = person.id
-        if person.archived and not self.proxy.show_archived:
+        if person.archived and not self.model.show_archived:
             self.note_label.setText("Saved as archived: tick “Show archived” to see them.")
 
     def archive_selected(self) -> None:
@@ -542,7 +548,7 @@ class PeopleView(QWidget):
     def _archived(self, count: int, archived: bool) -> None:
         what = count_people(count)
         text = f"Archived {what}." if archived else f"{what.capitalize()} back in the list."
-        if archived and not self.proxy.show_archived:
+        if archived and not self.model.show_archived:
             text += " Tick “Show archived” to see archived people."
         self.note_label.setText(text)
         self.status_message.emit(text)
@@ -595,11 +601,11 @@ class PeopleView(QWidget):
         self.note_label.setText("Deleted 1 person." + (" Ctrl+Z brings them back." if self._undo_stack else ""))
 
     def _select_neighbour_of(self, person_id: UUID) -> None:
-        row = self.proxy.proxy_row_of(person_id)
+        row = self.model.row_of(person_id)
         if row is None:
             return
-        neighbour = row + 1 if row + 1 < self.proxy.rowCount() else row - 1
-        other = self.proxy.person_id(neighbour) if neighbour >= 0 else None
+        neighbour = row + 1 if row + 1 < self.model.rowCount() else row - 1
+        other = self.model.person_id(neighbour) if neighbour >= 0 else None
         self._pending_select = other
 
     def _context_menu(self, pos: QPoint) -> None:

@@ -42,8 +42,8 @@ def make_view(qtbot: QtBot, env: JournalEnv, undo_stack: QUndoStack | None = Non
 
 
 def shown_names(view: PeopleView) -> list[str]:
-    proxy = view.proxy
-    return [proxy.index(r, PeopleTableModel.NAME).data() for r in range(proxy.rowCount())]
+    model = view.model
+    return [model.index(r, PeopleTableModel.NAME).data() for r in range(model.rowCount())]
 
 
 def settle(qtbot: QtBot, env: JournalEnv, view: PeopleView) -> None:
@@ -62,7 +62,7 @@ def plain_tooltip(html_text: str) -> str:
 def test_list_shows_every_active_person_with_counts(qtbot: QtBot, demo_env: JournalEnv) -> None:
     view = make_view(qtbot, demo_env)
     active = [p for p in demo_env.demo.people if not p.archived]
-    assert view.proxy.rowCount() == len(active)
+    assert view.model.rowCount() == len(active)
     assert sorted(shown_names(view)) == sorted(p.display_name for p in active)
     archived = len(demo_env.demo.people) - len(active)
     expected = f"{len(active)} people" + (f" · {archived} archived not shown" if archived else "")
@@ -72,10 +72,9 @@ def test_list_shows_every_active_person_with_counts(qtbot: QtBot, demo_env: Jour
 def test_models_pass_qtmodeltester(qtbot: QtBot, demo_env: JournalEnv, qtmodeltester: object) -> None:
     view = make_view(qtbot, demo_env)
     qtmodeltester.check(view.model)  # type: ignore[attr-defined]
-    qtmodeltester.check(view.proxy)  # type: ignore[attr-defined]
     qtbot.keyClicks(view.filter_edit, "a")
     view.table.sortByColumn(PeopleTableModel.WARMTH, Qt.SortOrder.DescendingOrder)
-    qtmodeltester.check(view.proxy)  # type: ignore[attr-defined]
+    qtmodeltester.check(view.model)  # type: ignore[attr-defined]
 
 
 def test_typing_filters_accent_and_case_insensitively(qtbot: QtBot, demo_env: JournalEnv) -> None:
@@ -88,7 +87,7 @@ def test_typing_filters_accent_and_case_insensitively(qtbot: QtBot, demo_env: Jo
     assert view.count_label.text().startswith("1 of ")
     view.filter_edit.clear()
     qtbot.keyClicks(view.filter_edit, "nobody-here-xyz")
-    assert view.proxy.rowCount() == 0
+    assert view.model.rowCount() == 0
     assert view.stack.currentIndex() == 1
     assert "No one matches “nobody-here-xyz”" in view.empty_label.text()
 
@@ -130,7 +129,7 @@ def test_sort_by_last_interaction_dates_in_order_and_never_last(qtbot: QtBot, jo
     x = header.sectionViewportPosition(PeopleTableModel.LAST_INTERACTION) + 10
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     assert shown_names(view) == ["Cy", "Ana", "Bo", "Di"]
-    assert [view.proxy.index(r, PeopleTableModel.LAST_INTERACTION).data() for r in range(4)] == [
+    assert [view.model.index(r, PeopleTableModel.LAST_INTERACTION).data() for r in range(4)] == [
         f"{(TODAY - timedelta(days=400)).day} {(TODAY - timedelta(days=400)):%b} {TODAY.year - 1}",
         f"{(TODAY - timedelta(days=40)).day} {(TODAY - timedelta(days=40)):%b}",
         "3 days ago",
@@ -143,6 +142,29 @@ def test_sort_by_last_interaction_dates_in_order_and_never_last(qtbot: QtBot, jo
     assert shown_names(view) == ["Ana"]
     view.filter_edit.clear()
     assert shown_names(view) == ["Bo", "Ana", "Cy", "Di"]
+
+
+def test_selection_follows_the_person_while_typing_a_filter(qtbot: QtBot, journal_env: JournalEnv) -> None:
+    """A filter change rebuilds the shown rows (a model reset): the selected people who still match stay
+    selected and the current one stays current and in view; when they no longer match, the first match is."""
+    s = journal_env.service
+    people = {n: s.add_person(Person(display_name=n)) for n in ("Ana Lima", "Anton Berg", "Bo Chen", "Dana Ek")}
+    for n in range(60):  # enough rows to scroll
+        s.add_person(Person(display_name=f"Zed {n:02}"))
+    view = make_view(qtbot, journal_env)
+    view.select_ids([people["Anton Berg"].id, people["Dana Ek"].id], current=people["Dana Ek"].id)
+    qtbot.keyClicks(view.filter_edit, "an")
+    assert shown_names(view) == ["Ana Lima", "Anton Berg", "Dana Ek"]
+    assert view.selected_ids() == [people["Anton Berg"].id, people["Dana Ek"].id]
+    assert view.current_id() == people["Dana Ek"].id
+    qtbot.keyClicks(view.filter_edit, "a")  # "ana": Anton no longer matches
+    assert shown_names(view) == ["Ana Lima", "Dana Ek"]
+    assert view.selected_ids() == [people["Dana Ek"].id]
+    view.filter_edit.setText("bo")  # nobody selected matches: the first match is current (and selected)
+    assert view.selected_ids() == [people["Bo Chen"].id] and view.current_id() == people["Bo Chen"].id
+    view.filter_edit.clear()
+    assert view.model.rowCount() == 64 and view.current_id() == people["Bo Chen"].id
+    assert view.table.visualRect(view.table.currentIndex()).intersects(view.table.viewport().rect())
 
 
 def test_enter_and_double_click_open_the_person(qtbot: QtBot, journal_env: JournalEnv) -> None:
@@ -317,10 +339,10 @@ def test_g4_markup_in_names_and_tags_is_shown_literally(qtbot: QtBot, journal_en
     """G4: user text never becomes markup, neither in cells nor in tooltips."""
     journal_env.service.add_person(Person(display_name=payload, organisation=payload, tags=(payload,)))
     view = make_view(qtbot, journal_env)
-    index = view.proxy.index(0, PeopleTableModel.NAME)
+    index = view.model.index(0, PeopleTableModel.NAME)
     assert index.data() == payload
     for column in (PeopleTableModel.NAME, PeopleTableModel.ORGANISATION, PeopleTableModel.TAGS):
-        tip = view.proxy.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+        tip = view.model.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
         assert payload in plain_tooltip(tip), "the tooltip shows the characters, not an image and bold text"
         assert "<img" not in tip
     assert view.tag_combo.itemText(1) == payload
