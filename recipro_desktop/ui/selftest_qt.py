@@ -3,6 +3,7 @@
 It prints one JSON object per check on stdout (``name``, ``status``, ``detail``) and exits 1 when one failed:
 
 - the Qt platform plugin loads and a ``QApplication`` starts (which platform, which Qt);
+- the system has fonts for Qt to draw text with (a minimal Linux may have none: every letter a box);
 - the compiled Designer forms build and the icon resources render (the SVG image and icon-engine plugins are
   in the bundle, the ``:/icons`` resource module is registered);
 - the real main window opens on a temporary journal and shows every page, and every part of it that is
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QSettings, QTimer, qVersion
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget, QWizard
 
 from recipro_desktop.paths import JournalPaths
@@ -136,6 +137,19 @@ def _check_window(scratch: Path) -> bool:
     return _emit("Window", Status.OK, f"opens on a new journal; {len(PAGES)} pages and every dialog load")
 
 
+def _check_fonts() -> bool:
+    """Qt draws text with the system's fonts (through fontconfig): without any, every letter is a box."""
+    font = QApplication.font()
+    family = QFontInfo(font).family()  # empty when fontconfig found no font file at all
+    if not family or not QFontMetrics(font).inFont("a"):
+        return _emit(
+            "Fonts",
+            Status.FAIL,
+            "no fonts are installed: text would show as empty boxes (install a font package, e.g. fonts-dejavu-core)",
+        )
+    return _emit("Fonts", Status.OK, f"the window writes in {family} ({len(QFontDatabase.families())} families)")
+
+
 def _check_tray() -> bool:
     if not QSystemTrayIcon.isSystemTrayAvailable():
         return _emit(
@@ -199,6 +213,7 @@ def run_qt_part() -> int:
         app = QApplication.instance() or QApplication([sys.argv[0]])
         platform = QGuiApplication.platformName()
         ok = _emit("Qt", Status.OK, f"Qt {qVersion()}, PySide6 {PySide6.__version__}, platform '{platform}'")
+        ok = _guarded("Fonts", _check_fonts) and ok
         ok = _guarded("Forms and icons", _check_forms) and ok
         ok = _guarded("Window", lambda: _check_window(scratch)) and ok
         ok = _guarded("System tray", _check_tray) and ok

@@ -65,6 +65,8 @@ def test_a_good_installation_passes_and_leaves_the_keyring_as_it_was(memory_keyr
     assert "stored, read back and removed" in by_name["Keyring"].detail
     assert by_name["Single instance"].status is Status.OK
     assert by_name["Forms and icons"].status is Status.OK
+    assert by_name["Fonts"].status is Status.OK
+    assert by_name["Window"].detail == "opens on a new journal; 5 pages and every dialog load"
     # its own test entry is gone, the user's entries are untouched
     assert memory_keyring.secrets == {(keystore.SERVICE, "someone-else"): "kept"}
 
@@ -216,6 +218,17 @@ def test_h2_a_qt_platform_that_cannot_load_fails_with_qt_s_reason(tmp_path: Path
     assert status == selftest.EXIT_FAILED
     assert 'the Qt platform plugin "nosuchplatform" is not in this installation' in line_of(out, "Qt")
     assert line_of(out, "Journal round trip").startswith("ok")  # the Qt crash did not take the report down
+
+
+@pytest.mark.slow
+def test_h2_a_system_without_fonts_fails_instead_of_drawing_boxes(tmp_path: Path) -> None:
+    """A minimal Linux (a bare Debian, a container) can have no font at all: the window would be unreadable."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n')
+    status, out = run_self_test(env={"FONTCONFIG_FILE": str(config)})
+    assert status == selftest.EXIT_FAILED
+    assert "no fonts are installed" in line_of(out, "Fonts")
+    assert line_of(out, "Fonts").startswith("FAIL")
 
 
 @pytest.mark.slow
