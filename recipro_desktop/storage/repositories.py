@@ -900,6 +900,9 @@ NO_FIGURES = PersonFigures(
 """The figures of someone with nothing logged (they do not depend on the day)."""
 
 
+_JSON = json.JSONDecoder()
+
+
 class _DecayByAge(dict[int, float]):
     """``scores.decay_for_age`` memoised per age: a journal has a few thousand distinct days, not 200,000."""
 
@@ -955,10 +958,10 @@ def person_figures(conn: Any, today: date) -> dict[bytes, PersonFigures]:
     warmth_decay = _DecayByAge(scores.WARMTH_HALF_LIFE_DAYS).__getitem__
     interaction_weight = scores.WARMTH_INTERACTION_WEIGHT
     entry_weight = scores.WARMTH_ENTRY_WEIGHT
-    loads, fromordinal = json.loads, date.fromordinal
+    decode, fromordinal = _JSON.raw_decode, date.fromordinal  # raw_decode: loads() minus its wrappers
     out: dict[bytes, PersonFigures] = {}
     for pid, packed in conn.execute(_FIGURES_SQL, params):
-        last, act_ages, act_weights, given_weights, received_weights, met, wrote = loads(packed)
+        last, act_ages, act_weights, given_weights, received_weights, met, wrote = decode(packed)[0]
         # reduce(add, terms, 0.0) is exactly the "total = 0.0; total += term" loop of scores.balance/warmth
         act_decays = list(map(balance_decay, act_ages))
         given = reduce(add, map(mul, given_weights, act_decays), 0.0)

@@ -8,6 +8,7 @@ changes and sorts.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 from uuid import UUID, uuid4
@@ -19,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from recipro_desktop.core import scores
 from recipro_desktop.core.summaries import PersonRow
 from recipro_desktop.core.text import fold
-from recipro_desktop.ui.people_model import PeopleTableModel, fold_key
+from recipro_desktop.ui.people_model import PeopleTableModel, fold_key, make_entry
 
 TODAY = date(2026, 1, 15)
 
@@ -96,6 +97,13 @@ def test_fold_shortcut_for_ascii_is_fold(text: str) -> None:
 @pytest.mark.parametrize("text", ["Łukasz", "Zoë", "İpek", "ﬁsh", "Ma\u0301laga", "a\u200bb"])
 def test_fold_key_of_other_text_is_fold(text: str) -> None:
     assert fold_key(text) == fold(text)
+
+
+def test_haystack_folded_part_by_part_is_the_whole_text_folded() -> None:
+    rows = [*PEOPLE, dataclasses.replace(PEOPLE[0], emails=("LUK@Example.org", " x\ty "), role="Dyrektor Łódź")]
+    for row in rows:
+        parts = [row.display_name, row.given_name, row.family_name, row.organisation, row.role, *row.tags, *row.emails]
+        assert make_entry(row).haystack == fold(" ".join(p for p in parts if p))
 
 
 def test_typing_on_and_deleting_back_shows_exactly_the_matching_people(qtbot: QtBot) -> None:
