@@ -1,7 +1,7 @@
 """The People list in the real widget on 10,000 people: load, filter-as-you-type latency, sorting.
 
-Figures, all on the real code path (``PeopleView`` → ``PeopleFilterProxy``/``PeopleTableModel`` → background
-runner → ``JournalService.list_people`` → SQLCipher):
+Figures, all on the real code path (``PeopleView`` → ``PeopleTableModel``, which filters and sorts itself;
+background runner → ``JournalService.list_people`` → SQLCipher):
 
 - **list_people / load**: the service call alone, and the whole background load (rows plus the folded filter and
   sort keys computed on the worker).
