@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
 
 selftest_args=(--self-test "$@")
+if [ "$(uname -s)" = Linux ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"  # no screen (a build server): check Qt headless
+fi
 
 started=$(date +%s)
 uv run --locked --group packaging pyinstaller --noconfirm --clean --log-level WARN packaging/recipro.spec
@@ -38,3 +41,18 @@ size=$(du -sm "$bundle" | cut -f1)
 files=$(find "$bundle" -type f | wc -l | tr -d ' ')
 echo "Built $bundle in ${seconds} s: ${size} MB, ${files} files."
 "$program" "${selftest_args[@]}"
+
+# The download: only a bundle that passed its self-test is archived.
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' pyproject.toml | head -1)
+case "$(uname -s)" in
+    Linux)
+        archive="dist/recipro-${version}-linux-$(uname -m).tar.gz"
+        tar -C dist -czf "$archive" recipro ;;
+    Darwin)
+        archive="dist/Recipro-${version}-macos.zip"
+        ditto -c -k --keepParent dist/Recipro.app "$archive" ;;
+    *)
+        archive="dist/recipro-${version}-windows-x64.zip"
+        powershell -NoProfile -Command "Compress-Archive -Force -Path dist/recipro -DestinationPath $archive" ;;
+esac
+echo "Archived $archive: $(du -sm "$archive" | cut -f1) MB."
