@@ -233,13 +233,22 @@ def test_h2_a_system_without_fonts_fails_instead_of_drawing_boxes(tmp_path: Path
 
 @pytest.mark.slow
 def test_the_self_test_touches_nothing_of_the_users_journal(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+    data, config, state = tmp_path / "data", tmp_path / "config", tmp_path / "state"
+    for folder in (data, config, state):
+        folder.mkdir()
     status, out = run_self_test(
-        env={"XDG_DATA_HOME": str(data), "RECIPRO_DATA_DIR": str(data / "journal"), "TMPDIR": str(tmp_path)}
+        env={
+            "XDG_DATA_HOME": str(data),
+            "XDG_CONFIG_HOME": str(config),
+            "XDG_STATE_HOME": str(state),
+            "RECIPRO_DATA_DIR": str(data / "journal"),
+            "TMPDIR": str(tmp_path),
+        }
     )
     assert status == 0, out
-    assert not (data / "journal").exists()
-    assert not list(tmp_path.glob("recipro-self-test-*"))  # its temporary journal is gone
+    # no journal, no settings (the window it opened kept its own in a temporary folder), no log
+    assert [p for folder in (data, config, state) for p in folder.rglob("*")] == []
+    assert not list(tmp_path.glob("recipro-self-test-*"))  # its temporary journals are gone
 
 
 def test_self_test_takes_no_command(capsys: pytest.CaptureFixture[str]) -> None:
