@@ -1,6 +1,10 @@
 """Create or edit an act with all its fields: who, when, which way, what kind, how much it mattered, its links
 (the need it met, the act it returned), paid forward, and for received acts when and how they were thanked.
 
+A *new* received act saved without thanks (neither "thanked" nor "no thanks needed" ticked) is followed by the
+same gratitude offer as Quick add ("Thank Ana for the referral?": thanked, remind me tomorrow, not needed),
+whichever way it was logged; :attr:`ActDialog.gratitude_offered` hands it out.
+
 Typical use (the person page, the timeline)::
 
     dialog = ActDialog(client, self, act)            # edit
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 from uuid import UUID
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from recipro_desktop.core.clock import Clock
@@ -25,6 +29,7 @@ from recipro_desktop.core.validation import validate_act
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.ui.day_text import short_date
 from recipro_desktop.ui.forms.ui_act_dialog import Ui_ActDialog
+from recipro_desktop.ui.gratitude_offer import GratitudeOffer, offer_for
 from recipro_desktop.ui.icons import act_kind_icon, icon, item_icon
 from recipro_desktop.ui.item_dialog import ItemDialog, from_qdate, people_names, setup_date_edit
 from recipro_desktop.ui.item_labels import ACT_KINDS, WEIGHTS, one_line
@@ -43,6 +48,9 @@ class ActDialog(ItemDialog):
     SERVICE_NAME = "act"
     PLURAL = "acts"
     CHANGES = frozenset({ItemKind.ACT, ItemKind.NEED})
+
+    gratitude_offered = Signal(object)
+    """The :class:`GratitudeOffer` opened after a new, unthanked received act."""
 
     def __init__(
         self,
@@ -96,6 +104,7 @@ class ActDialog(ItemDialog):
             },
         )
         self._acts: list[Act] = []
+        self.gratitude_offer: GratitudeOffer | None = None
         ui.receivedRadio.toggled.connect(self._on_direction_changed)
         ui.thankedCheck.toggled.connect(self._update_thanks_fields)
         ui.thanksNotNeededCheck.toggled.connect(self._update_thanks_fields)
@@ -138,6 +147,21 @@ class ActDialog(ItemDialog):
 
     def _validate(self, item: Act) -> None:
         validate_act(item)
+
+    def _on_saved(self, stored: Any) -> None:
+        new = self._item is None
+        names = [c.name for c in self.people_edit.choices()]
+        parent = self.parentWidget()  # the offer outlives this dialog, as after Quick add
+        super()._on_saved(stored)
+        owed = (
+            isinstance(stored, Act)
+            and stored.direction is Direction.RECEIVED
+            and stored.thanked_on is None
+            and not stored.thanks_not_needed
+        )
+        if new and owed:
+            self.gratitude_offer = offer_for(self._client, stored, names, parent, clock=self._clock)
+            self.gratitude_offered.emit(self.gratitude_offer)
 
     def _collect(self) -> Act:
         ui = self.ui

@@ -29,6 +29,7 @@ from recipro_desktop.core.models import (
 from recipro_desktop.ui.act_dialog import ActDialog
 from recipro_desktop.ui.commitment_dialog import CommitmentDialog
 from recipro_desktop.ui.entry_dialog import EntryDialog
+from recipro_desktop.ui.gratitude_offer import GratitudeOffer
 from recipro_desktop.ui.interaction_dialog import InteractionDialog
 from recipro_desktop.ui.item_dialog import CONFLICT_TEXT, ItemDialog
 from recipro_desktop.ui.need_dialog import NeedDialog
@@ -38,6 +39,54 @@ from tests.ui.conftest import ModalGuard
 from tests.ui.journal_fixtures import TODAY, JournalEnv
 
 env = journal_fixtures.journal_env  # the shared fixture, registered here as `env`
+
+
+def test_a_new_received_act_is_followed_by_the_gratitude_offer(
+    qtbot: QtBot, env: JournalEnv, people: tuple[Person, Person]
+) -> None:
+    """The same nudge as after Quick add, whichever dialog logged the help received."""
+    ana = people[0]
+    dialog = open_dialog(qtbot, ActDialog(env.client, None, people=(ana.id,), clock=env.clock))
+    wait_people(qtbot, dialog.people_edit, (ana.id,))
+    dialog.ui.receivedRadio.setChecked(True)
+    dialog.ui.summaryEdit.setText("Introduced me to the studio")
+    with qtbot.waitSignal(dialog.gratitude_offered, timeout=10_000) as offered:
+        stored = save(qtbot, dialog)
+    offer: GratitudeOffer = offered.args[0]
+    qtbot.addWidget(offer)
+    assert offer.isVisible() and offer.act.id == stored.id
+    with qtbot.waitSignal(offer.answered, timeout=10_000):
+        qtbot.mouseClick(offer.thanked_button, Qt.MouseButton.LeftButton)
+    assert env.service.get_act(stored.id).thanked_on == TODAY
+
+
+@pytest.mark.parametrize("case", ["thanked", "not needed", "edit", "given"])
+def test_no_gratitude_offer_when_nothing_is_owed(
+    qtbot: QtBot, env: JournalEnv, people: tuple[Person, Person], case: str
+) -> None:
+    ana = people[0]
+    existing = None
+    if case == "edit":
+        existing = env.service.add_act(
+            Act(
+                occurred_on=TODAY,
+                direction=Direction.RECEIVED,
+                kind=ActKind.FAVOR,
+                summary="Lent a van",
+                people=(ana.id,),
+            )
+        )
+    dialog = open_dialog(qtbot, ActDialog(env.client, None, existing, people=(ana.id,), clock=env.clock))
+    wait_people(qtbot, dialog.people_edit, (ana.id,))
+    dialog.ui.receivedRadio.setChecked(case != "given")
+    dialog.ui.givenRadio.setChecked(case == "given")
+    dialog.ui.thankedCheck.setChecked(case == "thanked")
+    dialog.ui.thanksNotNeededCheck.setChecked(case == "not needed")
+    dialog.ui.summaryEdit.setText("Lent a van for the move")
+    save(qtbot, dialog)
+    qtbot.wait(50)
+    assert dialog.gratitude_offer is None
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, GratitudeOffer) and w.isVisible()]
 
 
 def qdate(days_ago: int) -> QDate:
