@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from recipro_desktop.core.errors import (
     DamagedJournalError,
@@ -200,7 +202,10 @@ def test_b9_recovery_path_restores_the_keyring_entry(
 def test_passphrase_unlock_adds_a_keyring_slot_when_there_was_none(
     journal_paths: JournalPaths, memory_keyring: MemoryKeyring
 ) -> None:
-    new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE, use_keyring=False)
+    """No keyring when the journal was made (not declined: see test_keyring_faults for --no-keyring)."""
+    keyring.set_keyring(fail.Keyring())
+    new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE)
+    keyring.set_keyring(memory_keyring)
     unlocked = vault.unlock(journal_paths, passphrase=CANARY_PASSPHRASE)
     assert unlocked.notice is not None and "now also stored" in unlocked.notice
     assert vault.unlock(journal_paths).key == new.key
