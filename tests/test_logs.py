@@ -101,3 +101,17 @@ def test_g2_a_redacted_traceback_passed_as_a_log_argument_is_logged_in_full(log_
     assert "Traceback (most recent call last):" in logged
     assert "<str len=" not in logged
     assert CANARY not in logged
+
+
+def test_no_console_still_logs_to_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The windowed Windows bundle has no stderr at all (``sys.stderr is None``): logging goes to the file only."""
+    monkeypatch.setattr(sys, "stderr", None)
+    log_path = tmp_path / "logs" / "recipro.log"
+    logs.configure(log_file=log_path)
+    try:
+        # no handler left pointing at the missing console (each record would raise inside it)
+        assert all(getattr(h, "stream", True) is not None for h in logging.getLogger().handlers)
+        logging.getLogger("recipro_desktop.test").warning("journal opened (via %s)", "keyring")
+    finally:
+        logs.unconfigure()
+    assert "journal opened (via keyring)" in log_path.read_text()
