@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recipro_desktop.core.text import (
     collapse_whitespace,
@@ -101,3 +103,12 @@ def test_first_name(display: str, first: str) -> None:
 
 def test_collapse_whitespace() -> None:
     assert collapse_whitespace("a \n\t b\u00a0c ") == "a b c"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_shortcut_folds_exactly_like_the_full_path(s: str) -> None:
+    """fold() skips NFKD and the stroke table for ASCII: the result must be the one the full path gives."""
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(s))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    full = collapse_whitespace(bare.casefold())
+    assert fold(s) == full
