@@ -85,8 +85,16 @@ class Report:
 
 
 def self_command() -> list[str]:
-    """How to start this same installation again: the frozen executable, or this interpreter with ``-m``."""
+    """How to start this same installation again: the frozen executable, or this interpreter with ``-m``.
+
+    The windowed Windows app (``recipro.exe``) has no standard output to report through; its console twin
+    ``recipro-cli.exe`` beside it runs the child checks instead.
+    """
     if getattr(sys, "frozen", False):
+        executable = Path(sys.executable)
+        console = executable.with_name(f"{executable.stem}-cli{executable.suffix}")
+        if sys.platform == "win32" and console.exists():
+            return [str(console)]
         return [sys.executable]
     return [sys.executable, "-m", "recipro_desktop"]
 

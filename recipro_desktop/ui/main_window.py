@@ -81,7 +81,8 @@ QUICK_ADD = ("recipro_desktop.ui.quick_add_dialog", "QuickAddDialog")
 IMPORT_DIALOG = ("recipro_desktop.ui.import_wizard", "ImportWizard")
 EXPORT_DIALOG = ("recipro_desktop.ui.export_dialog", "ExportDialog")
 SETTINGS_DIALOG = ("recipro_desktop.ui.settings_dialog", "SettingsDialog")
-DIALOGS = (QUICK_ADD, IMPORT_DIALOG, EXPORT_DIALOG, SETTINGS_DIALOG)
+SELF_TEST_DIALOG = ("recipro_desktop.ui.self_test_dialog", "SelfTestDialog")
+DIALOGS = (QUICK_ADD, IMPORT_DIALOG, EXPORT_DIALOG, SETTINGS_DIALOG, SELF_TEST_DIALOG)
 """The window's dialogs, imported when first opened (the self-test checks each is in the build)."""
 # Where a search hit that belongs to nobody in particular is shown.
 HIT_PAGES = {ItemKind.NEED: "needs", ItemKind.REMINDER: "today"}
@@ -271,8 +272,9 @@ class MainWindow(WindowStateMixin, QMainWindow):
         view_menu.addAction(self.back_action)
         help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, ("Ctrl+/",))
+        self.self_test_action = self._action("&Check this installation…", self.check_installation)
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.shortcuts_action, self.self_test_action, self.about_action])
         quick = QPushButton(icon("nav-add"), "Quick add")  # icon and text, as a tool bar button would show them
         quick.setObjectName("quickAddButton")
         quick.setFlat(True)
@@ -532,6 +534,13 @@ class MainWindow(WindowStateMixin, QMainWindow):
         box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def check_installation(self) -> QWidget:
+        """Help › Check this installation…: the self-test's report in a dialog (works without a journal)."""
+        dialog: QWidget = getattr(importlib.import_module(SELF_TEST_DIALOG[0]), SELF_TEST_DIALOG[1])(self)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.start()  # type: ignore[attr-defined]
+        return dialog
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QSettings, QTimer, qVersion
+from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QSettings, Qt, QTimer, qVersion
 from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget, QWizard
 
@@ -123,6 +123,7 @@ def _check_window(scratch: Path) -> bool:
     runner.task_failed.connect(lambda *_args: errors.append("a background task failed"))
     try:
         window.attach_journal(client)
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # laid out and painted, never on screen
         window.show()
         for page in PAGES:
             window.show_page(page.key)
