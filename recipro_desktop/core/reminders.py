@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
@@ -478,6 +478,131 @@ class _Context:
         )
 
 
+# --- the rules, one function each ----------------------------------------------------------------------
+#
+# Each question ("which thank-yous are owed?", "who is past their cadence?") is answered by exactly one function
+# here. :func:`due_nudges` (the tray, ``recipro reminders``) and the Today briefing (``services/today.py``) both
+# call them, so the two can only differ where a caller passes a different parameter on purpose: Today looks
+# ``birthday_lead_days`` = 14 days ahead and ignores the notification switches and done/snoozed nudges.
+
+
+def thanks_due(acts: Iterable[ActSnapshot], today: date, after_days: int) -> Iterator[tuple[ActSnapshot, date]]:
+    """Thank-yous owed: received acts neither thanked nor marked "no thanks needed", from ``after_days`` days
+    after they happened (the day it became due is the second item)."""
+    wait = timedelta(days=after_days)
+    for a in acts:
+        if a.direction is not Direction.RECEIVED or a.thanked:
+            continue
+        due = a.occurred_on + wait
+        if today >= due:
+            yield a, due
+
+
+def promises_due(
+    commitments: Iterable[CommitmentSnapshot], today: date, lead_days: int
+) -> Iterator[CommitmentSnapshot]:
+    """Promises due: open ones (mine and theirs) with a due date, from ``lead_days`` days before it."""
+    lead = timedelta(days=lead_days)
+    for c in commitments:
+        if c.status is CommitmentStatus.OPEN and c.due_on is not None and today >= c.due_on - lead:
+            yield c
+
+
+def needs_known_since(cadence_days: int | None, last_contact: date | None) -> bool:
+    """Whether :func:`cadence_due_on` looks at this person's ``known_since`` (so a caller holding only list rows
+    knows whose day of being added it must read): never contacted, with a cadence of their own."""
+    return last_contact is None and cadence_days is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceDue:
+    """Someone past their keep-in-touch cadence: which cadence applied and the day it ran out."""
+
+    person: PersonSnapshot
+    cadence_days: int
+    due_on: date
+
+
+def cadence_due_on(
+    *,
+    cadence_days: int | None,
+    last_contact: date | None,
+    known_since: date | None,
+    archived: bool,
+    default_cadence_days: int | None,
+) -> tuple[int, date] | None:
+    """The keep-in-touch rule for one person: the cadence that applies and the day it runs out, or ``None``.
+
+    The cadence is their own, else ``default_cadence_days``; archived people have none. The clock runs from the
+    last contact (logging anything restarts it). For someone never contacted it runs from ``known_since`` (the
+    day they were added), but only when they have a cadence of their own: the default cadence applies to people
+    you have been in touch with, otherwise setting it after importing an address book would make every contact
+    in it due on the same day. Due means ``today >= due day`` (see :func:`keep_in_touch_due`).
+    """
+    if archived:
+        return None
+    cadence = cadence_days if cadence_days is not None else default_cadence_days
+    if cadence is None:
+        return None
+    if last_contact is not None:
+        start = last_contact
+    elif needs_known_since(cadence_days, last_contact) and known_since is not None:
+        start = known_since
+    else:
+        return None
+    return cadence, start + timedelta(days=cadence)
+
+
+def keep_in_touch_due(
+    people: Iterable[PersonSnapshot], today: date, default_cadence_days: int | None
+) -> Iterator[CadenceDue]:
+    """People whose cadence ran out today or earlier (:func:`cadence_due_on`)."""
+    for p in people:
+        found = cadence_due_on(
+            cadence_days=p.cadence_days,
+            last_contact=p.last_contact,
+            known_since=p.known_since,
+            archived=p.archived,
+            default_cadence_days=default_cadence_days,
+        )
+        if found is not None and today >= found[1]:
+            yield CadenceDue(person=p, cadence_days=found[0], due_on=found[1])
+
+
+def birthday_within(
+    today: date, lead_days: int, *, month: int | None, day: int | None, archived: bool = False
+) -> date | None:
+    """The birthday rule for one person: their next birthday (:func:`next_birthday`: Feb 29 falls on Feb 28 in
+    other years) when it is today or within ``lead_days`` days, else ``None``; archived people have none."""
+    if archived or month is None or day is None:
+        return None
+    birthday = next_birthday(month, day, today)
+    return birthday if (birthday - today).days <= lead_days else None
+
+
+def birthdays_due(
+    people: Iterable[PersonSnapshot], today: date, lead_days: int
+) -> Iterator[tuple[PersonSnapshot, date]]:
+    """Birthdays from today up to ``lead_days`` days ahead (:func:`birthday_within`), with the day itself."""
+    for p in people:
+        birthday = birthday_within(today, lead_days, month=p.birthday_month, day=p.birthday_day, archived=p.archived)
+        if birthday is not None:
+            yield p, birthday
+
+
+def birthday_turns(birthday: date, birth_year: int | None) -> int | None:
+    """The age someone turns on ``birthday``; ``None`` when the year is unknown (or not before it)."""
+    return birthday.year - birth_year if birth_year is not None and birthday.year > birth_year else None
+
+
+def follow_ups_due(needs: Iterable[NeedSnapshot], today: date) -> Iterator[NeedSnapshot]:
+    """Listening notes (open or being helped with) on and after their follow-up date."""
+    for n in needs:
+        open_ = n.status in (NeedStatus.OPEN, NeedStatus.HELPING)
+        if open_ and n.follow_up_on is not None and today >= n.follow_up_on:
+            yield n
+
+
 def due_nudges(
     inputs: ReminderInputs,
     now: datetime,
@@ -493,8 +618,8 @@ def due_nudges(
     - PROMISE_DUE_MINE / PROMISE_DUE_THEIRS: an open promise with a due date, shown from
       ``promise_lead_days`` before it.
     - KEEP_IN_TOUCH: a person (not archived) with a cadence (their own, else ``default_cadence_days``),
-      due ``cadence`` days after the last contact (or after ``known_since`` if never contacted): anything
-      logged restarts the clock.
+      due ``cadence`` days after the last contact, or after ``known_since`` for someone never contacted who has
+      a cadence of their own (see :func:`keep_in_touch_due`): anything logged restarts the clock.
     - NEED_FOLLOW_UP: an open or in-progress listening note on and after its follow-up date.
     - BIRTHDAY: from ``birthday_lead_days`` before the (next) birthday until the day itself; never overdue.
     - USER_REMINDER: a reminder not done, at its current occurrence (or its snooze time, if later).
@@ -514,88 +639,72 @@ def due_nudges(
     rules = settings.rules
 
     if NudgeRule.THANKS_OWED in rules:
-        wait = timedelta(days=settings.thanks_after_days)
-        for a in inputs.acts:
-            if a.direction is not Direction.RECEIVED or a.thanked:
-                continue
-            due = a.occurred_on + wait
-            if today >= due:
-                names = _names_phrase(ctx.first_names(a.people))
-                ctx.add(
-                    NudgeRule.THANKS_OWED,
-                    ItemKind.ACT,
-                    a.id,
-                    due_on=due,
-                    title=f"Thank {names}: {a.summary}",
-                    people=a.people,
-                    overdue=today > due,
-                )
-
-    lead = timedelta(days=settings.promise_lead_days)
-    for c in inputs.commitments:
-        rule = NudgeRule.PROMISE_DUE_MINE if c.promiser is Promiser.ME else NudgeRule.PROMISE_DUE_THEIRS
-        if rule not in rules or c.status is not CommitmentStatus.OPEN or c.due_on is None:
-            continue
-        if today >= c.due_on - lead:
-            names = _names_phrase(ctx.first_names(c.people))
-            if rule is NudgeRule.PROMISE_DUE_MINE:
-                title = f"Your promise to {names}: {c.text}" if c.people else f"Your promise: {c.text}"
-            else:
-                title = f"{names} promised: {c.text}"
+        for a, due in thanks_due(inputs.acts, today, settings.thanks_after_days):
+            names = _names_phrase(ctx.first_names(a.people))
             ctx.add(
-                rule, ItemKind.COMMITMENT, c.id, due_on=c.due_on, title=title, people=c.people, overdue=today > c.due_on
+                NudgeRule.THANKS_OWED,
+                ItemKind.ACT,
+                a.id,
+                due_on=due,
+                title=f"Thank {names}: {a.summary}",
+                people=a.people,
+                overdue=today > due,
             )
 
-    if NudgeRule.KEEP_IN_TOUCH in rules or NudgeRule.BIRTHDAY in rules:
-        for p in inputs.people:
-            if p.archived:
-                continue
-            name = ctx.names[p.id] or "someone"
-            cadence = p.cadence_days if p.cadence_days is not None else settings.default_cadence_days
-            start = p.last_contact or p.known_since
-            if NudgeRule.KEEP_IN_TOUCH in rules and cadence is not None and start is not None:
-                due = start + timedelta(days=cadence)
-                if today >= due:
-                    ctx.add(
-                        NudgeRule.KEEP_IN_TOUCH,
-                        ItemKind.PERSON,
-                        p.id,
-                        due_on=due,
-                        title=f"Catch up with {name}",
-                        people=(p.id,),
-                        overdue=today > due,
-                    )
-            if NudgeRule.BIRTHDAY in rules and p.birthday_month is not None and p.birthday_day is not None:
-                birthday = next_birthday(p.birthday_month, p.birthday_day, today)
-                days = (birthday - today).days
-                if days <= settings.birthday_lead_days:
-                    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-                    turns = f" (turns {birthday.year - p.birthday_year})" if p.birthday_year is not None else ""
-                    ctx.add(
-                        NudgeRule.BIRTHDAY,
-                        ItemKind.PERSON,
-                        p.id,
-                        due_on=birthday,
-                        title=f"{name}'s birthday {when}{turns}",
-                        people=(p.id,),
-                        overdue=False,
-                    )
+    for c in promises_due(inputs.commitments, today, settings.promise_lead_days):
+        assert c.due_on is not None
+        rule = NudgeRule.PROMISE_DUE_MINE if c.promiser is Promiser.ME else NudgeRule.PROMISE_DUE_THEIRS
+        if rule not in rules:
+            continue
+        names = _names_phrase(ctx.first_names(c.people))
+        if rule is NudgeRule.PROMISE_DUE_MINE:
+            title = f"Your promise to {names}: {c.text}" if c.people else f"Your promise: {c.text}"
+        else:
+            title = f"{names} promised: {c.text}"
+        overdue = today > c.due_on
+        ctx.add(rule, ItemKind.COMMITMENT, c.id, due_on=c.due_on, title=title, people=c.people, overdue=overdue)
+
+    if NudgeRule.KEEP_IN_TOUCH in rules:
+        for d in keep_in_touch_due(inputs.people, today, settings.default_cadence_days):
+            ctx.add(
+                NudgeRule.KEEP_IN_TOUCH,
+                ItemKind.PERSON,
+                d.person.id,
+                due_on=d.due_on,
+                title=f"Catch up with {ctx.names[d.person.id] or 'someone'}",
+                people=(d.person.id,),
+                overdue=today > d.due_on,
+            )
+
+    if NudgeRule.BIRTHDAY in rules:
+        for p, birthday in birthdays_due(inputs.people, today, settings.birthday_lead_days):
+            days = (birthday - today).days
+            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+            age = birthday_turns(birthday, p.birthday_year)
+            turns = f" (turns {age})" if age is not None else ""
+            ctx.add(
+                NudgeRule.BIRTHDAY,
+                ItemKind.PERSON,
+                p.id,
+                due_on=birthday,
+                title=f"{ctx.names[p.id] or 'someone'}'s birthday {when}{turns}",
+                people=(p.id,),
+                overdue=False,
+            )
 
     if NudgeRule.NEED_FOLLOW_UP in rules:
-        for n in inputs.needs:
-            if n.status not in (NeedStatus.OPEN, NeedStatus.HELPING) or n.follow_up_on is None:
-                continue
-            if today >= n.follow_up_on:
-                name = _names_phrase(ctx.first_names((n.person_id,)))
-                ctx.add(
-                    NudgeRule.NEED_FOLLOW_UP,
-                    ItemKind.NEED,
-                    n.id,
-                    due_on=n.follow_up_on,
-                    title=f"Follow up with {name}: {n.text}",
-                    people=(n.person_id,),
-                    overdue=today > n.follow_up_on,
-                )
+        for n in follow_ups_due(inputs.needs, today):
+            assert n.follow_up_on is not None
+            name = _names_phrase(ctx.first_names((n.person_id,)))
+            ctx.add(
+                NudgeRule.NEED_FOLLOW_UP,
+                ItemKind.NEED,
+                n.id,
+                due_on=n.follow_up_on,
+                title=f"Follow up with {name}: {n.text}",
+                people=(n.person_id,),
+                overdue=today > n.follow_up_on,
+            )
 
     if NudgeRule.USER_REMINDER in rules:
         for r in inputs.reminders:

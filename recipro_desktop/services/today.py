@@ -11,14 +11,23 @@ a digest). Each section answers one of the habits the app supports:
   ``promise_lead_days``; the most overdue first.
 - **keep in touch** (be proactive): people whose last contact plus their cadence (their own, else the
   ``default_cadence_days`` setting) is today or earlier; the longest past due first.
-
-The rules are those of :func:`recipro_desktop.core.reminders.due_nudges` (so Today and the tray agree), minus
-its notification switches: Today always shows everything, and birthdays two weeks ahead.
-- **needs you could help with** (listen): open listening notes that match the owner's ``my_skills`` setting or
-  a contact's "can help with" (a suggested introduction); the owner's own matches first.
+- **needs you could help with** (listen): open listening notes that one of the owner's ``my_skills`` or a
+  contact's "can help with" matches (a suggested introduction); the owner's own matches first.
 - **birthdays**: in the next :data:`BIRTHDAY_WINDOW_DAYS` days, with the age they turn when the year is known.
 - **one prompt**: a gratitude or reflection question that changes every day, cycling through the editable
   prompt lists (:func:`prompt_for_day`).
+
+**One rule per question.** Which items each section lists is decided by the same pure functions the tray uses
+(:mod:`recipro_desktop.core.reminders`: :func:`~recipro_desktop.core.reminders.thanks_due`,
+:func:`~recipro_desktop.core.reminders.promises_due`, :func:`~recipro_desktop.core.reminders.keep_in_touch_due`,
+:func:`~recipro_desktop.core.reminders.birthdays_due`) and by the Needs board's matcher
+(:class:`~recipro_desktop.core.matching.HelperIndex`: Today's helpers are the board's first
+:data:`MAX_HELPERS`). Today differs from the tray only by choice, and only here:
+
+- it looks :data:`BIRTHDAY_WINDOW_DAYS` (14) days ahead for birthdays, where the tray uses ``birthday_lead_days``;
+- it shows every section whatever the notification switches (``remind_*``) say, and it shows items done or
+  snoozed in the tray (those are about notifications; the item is still unthanked, open or due);
+- it has no section for listening-note follow-ups or the user's own reminders (the tray's own rules).
 
 Everything returned is an immutable dataclass holding names already looked up (``PersonRef``), so the view only
 formats. Names are user text: nothing here logs them (ids and counts only).
@@ -27,20 +36,28 @@ formats. Names are user text: nothing here logs them (ids and counts only).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol, cast
 from uuid import UUID
 
 from recipro_desktop.core import settings as settings_registry
 from recipro_desktop.core.clock import Clock
 from recipro_desktop.core.errors import NotFoundError, ValidationError
-from recipro_desktop.core.models import Act, Commitment, Need, NeedStatus, Person, PromptKind
-from recipro_desktop.core.reminders import next_birthday
+from recipro_desktop.core.matching import TODAY_HELPERS, HelperIndex, HelperSuggestion, skills_setting
+from recipro_desktop.core.models import Act, Commitment, Need, Person, PromptKind
+from recipro_desktop.core.reminders import (
+    ActSnapshot,
+    CommitmentSnapshot,
+    birthday_turns,
+    birthday_within,
+    cadence_due_on,
+    needs_known_since,
+    promises_due,
+    thanks_due,
+)
 from recipro_desktop.core.summaries import PersonRow
-from recipro_desktop.core.text import fold
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage.repositories import PERSON, Repository
 
@@ -49,14 +66,8 @@ log = logging.getLogger(__name__)
 BIRTHDAY_WINDOW_DAYS = 14
 """Birthdays from today up to this many days ahead are shown."""
 
-MAX_HELPERS = 3
-"""At most this many contacts are suggested for one need (the warmest relationships first)."""
-
-SKILL_PREFIX = 6
-"""Words match on their first letters (``translation`` ~ ``translator``): a crude, predictable stemmer."""
-
-_STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"})
-_WORD = re.compile(r"[^\W_]+")
+MAX_HELPERS = TODAY_HELPERS
+"""At most this many contacts are suggested for one need: the Needs board's first ones (best match, then warmest)."""
 
 
 class TodaySource(Protocol):
@@ -197,37 +208,6 @@ def prompt_for_day(
     return DailyPrompt(kind=kind, text=text, position=position, count=len(rotation))
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
-
-
-def _stem(word: str) -> str:
-    return word[:SKILL_PREFIX]
-
-
-def need_stems(need: Need) -> frozenset[str]:
-    """The word stems of a need's text, tags and context, as :func:`skill_matches` compares them."""
-    words = _words(need.text) + _words(need.context)
-    for tag in need.tags:
-        words.extend(_words(tag))
-    return frozenset(_stem(w) for w in words)
-
-
-def skill_matches(skill: str, stems: frozenset[str]) -> bool:
-    """Whether every significant word of ``skill`` appears (by stem, accent- and case-insensitive) in ``stems``.
-
-    ``"German translation"`` matches "Needs a German translator"; ``"data science"`` does not match
-    "data privacy rules" (both words must be there). A skill of only stopwords never matches.
-    """
-    wanted = skill_stems(skill)
-    return bool(wanted) and wanted <= stems
-
-
-def skill_stems(skill: str) -> frozenset[str]:
-    """The stems a skill needs to find in a need (empty for a skill of stopwords only)."""
-    return frozenset(_stem(w) for w in _words(skill))
-
-
 # --- the briefing -------------------------------------------------------------------------------------------
 
 
@@ -250,9 +230,7 @@ def _text_list_setting(source: TodaySource, key: str) -> tuple[str, ...]:
         value = source.get_setting(key)
     except ValidationError:  # a journal from before the setting existed
         return ()
-    if isinstance(value, list | tuple):
-        return tuple(v for v in value if isinstance(v, str) and v.strip())
-    return ()
+    return skills_setting(value)  # the same clean-up as the Needs board's (non-blank text entries)
 
 
 def _people_by_id(source: TodaySource, ids: Iterable[UUID], clock: Clock) -> dict[UUID, Person]:
@@ -310,9 +288,11 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
     rows = source.list_people()
     names = _Names(source, rows, clock)
 
-    owed_acts = [a for a in source.thanks_owed(older_than_days=0) if (today - a.occurred_on).days >= thanks_after]
-    horizon = today + timedelta(days=promise_lead)
-    due_promises = [c for c in source.open_commitments() if c.due_on is not None and c.due_on <= horizon]
+    acts = {a.id: a for a in source.thanks_owed(older_than_days=0)}
+    owed_acts = [acts[a.id] for a, _ in thanks_due(map(ActSnapshot.from_act, acts.values()), today, thanks_after)]
+    commitments = {c.id: c for c in source.open_commitments()}
+    snapshots = map(CommitmentSnapshot.from_commitment, commitments.values())
+    due_promises = [commitments[c.id] for c in promises_due(snapshots, today, promise_lead)]
     names.prefetch([p for a in owed_acts for p in a.people] + [p for c in due_promises for p in c.people])
     owed = tuple(
         OwedThanks(act=a, people=names.refs(a.people), days_ago=(today - a.occurred_on).days) for a in owed_acts
@@ -330,11 +310,8 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
         )
     )
 
-    drifting = tuple(
-        sorted(_drifting(source, rows, clock, default_cadence), key=lambda d: (-d.days_past, d.person.name))
-    )
+    drifting, birthdays = _people_due(source, rows, clock, default_cadence)
     needs = _helpable_needs(source, rows, names)
-    birthdays = _birthdays(source, rows, clock)
     gratitude = _text_list_setting(source, "gratitude_prompts")
     reflection = _text_list_setting(source, "reflection_prompts")
     prompt = prompt_for_day(today, gratitude, reflection, offset=prompt_offset)
@@ -359,94 +336,84 @@ def build_today(source: TodaySource, clock: Clock, *, prompt_offset: int = 0) ->
     )
 
 
-def _drifting(
+def _people_due(
     source: TodaySource, rows: Sequence[PersonRow], clock: Clock, default_cadence: int | None
-) -> Iterable[DriftingPerson]:
-    """The keep-in-touch rule of :func:`recipro_desktop.core.reminders.due_nudges`, with the day counts Today shows.
+) -> tuple[tuple[DriftingPerson, ...], tuple[UpcomingBirthday, ...]]:
+    """Keep in touch and birthdays: the tray's per-person rules (:func:`~recipro_desktop.core.reminders.cadence_due_on`,
+    :func:`~recipro_desktop.core.reminders.birthday_within`) applied to the People list's rows, with the day
+    counts Today shows; the longest past due first, the soonest birthday first.
 
-    The clock runs from the last contact; for someone never contacted, from the day they were added — but only
-    for people with a cadence of their own (an imported address book under a default cadence would otherwise
-    flood Today the day the cadence first runs out).
+    The rows lack the day someone was added, which the keep-in-touch rule reads only for the never-contacted
+    with a cadence of their own, and the birth year, which only the birthdays shown need: those few people are
+    read in one batch (a few hundred of 10,000). No per-person object is built for the other thousands.
     """
     today = clock.today()
-    never = [r.id for r in rows if r.last_interaction is None and r.cadence_days is not None]
-    added = {i: p.created_at.date() for i, p in _people_by_id(source, never, clock).items()}
-    for row in rows:
-        cadence = row.cadence_days if row.cadence_days is not None else default_cadence
-        if cadence is None:
+    never = [r.id for r in rows if needs_known_since(r.cadence_days, r.last_interaction)]
+    born: list[tuple[PersonRow, date]] = []
+    for r in rows:
+        on = birthday_within(
+            today, BIRTHDAY_WINDOW_DAYS, month=r.birthday_month, day=r.birthday_day, archived=r.archived
+        )
+        if on is not None:
+            born.append((r, on))
+    found = _people_by_id(source, never + [r.id for r, _ in born], clock)
+    added = {i: found[i].created_at.date() for i in never if i in found}
+
+    drifting: list[DriftingPerson] = []
+    for r in rows:
+        due = cadence_due_on(
+            cadence_days=r.cadence_days,
+            last_contact=r.last_interaction,
+            known_since=added.get(r.id),
+            archived=r.archived,
+            default_cadence_days=default_cadence,
+        )
+        if due is None or due[1] > today:
             continue
-        start = row.last_interaction if row.last_interaction is not None else added.get(row.id)
-        if start is None:
-            continue
-        due = start + timedelta(days=cadence)
-        if due <= today:
-            yield DriftingPerson(
-                person=PersonRef(row.id, row.display_name),
-                last_contact=row.last_interaction,
-                days_since=(today - row.last_interaction).days if row.last_interaction is not None else None,
-                cadence_days=cadence,
-                days_past=(today - due).days,
+        last = r.last_interaction
+        drifting.append(
+            DriftingPerson(
+                person=PersonRef(r.id, r.display_name),
+                last_contact=last,
+                days_since=(today - last).days if last is not None else None,
+                cadence_days=due[0],
+                days_past=(today - due[1]).days,
             )
+        )
+    drifting.sort(key=lambda d: (-d.days_past, d.person.name))
+
+    birthdays = [
+        UpcomingBirthday(
+            person=PersonRef(r.id, r.display_name),
+            on=on,
+            in_days=(on - today).days,
+            turns=birthday_turns(on, found[r.id].birthday_year),
+        )
+        for r, on in born
+        if r.id in found  # not deleted since the list was read
+    ]
+    birthdays.sort(key=lambda b: (b.in_days, b.person.name))
+    return tuple(drifting), tuple(birthdays)
 
 
 def _helpable_needs(source: TodaySource, rows: Sequence[PersonRow], names: _Names) -> tuple[HelpableNeed, ...]:
-    """Open needs matching my skills or contacts' (see :func:`skill_matches`), with the warmest possible helpers.
+    """Open needs someone could help with, by the Needs board's rule (:meth:`HelperIndex.match`).
 
-    Stems are computed once per distinct skill, and per skill only the warmest few offerers are candidates:
-    10,000 people and thousands of open needs stay well under a second.
+    The index is built once (distinct skills, holders pre-ranked) and each need is scored only against the few
+    skills sharing a word with it, so 10,000 people and thousands of open needs stay well under a second.
     """
-    mine_stems = [(s, skill_stems(s)) for s in _text_list_setting(source, "my_skills")]
-    # skill (as the contacts wrote it) -> the contacts offering it, warmest first
-    offered: dict[str, list[PersonRow]] = {}
-    for row in sorted(rows, key=lambda r: (-r.warmth.score, r.display_name)):
-        for skill in row.can_help_with:
-            offered.setdefault(skill, []).append(row)
-    by_stem: dict[str, list[tuple[str, frozenset[str]]]] = {}  # a stem -> the skills that need it
-    for skill in offered:
-        if st := skill_stems(skill):
-            by_stem.setdefault(min(st), []).append((skill, st))
+    mine = _text_list_setting(source, "my_skills")
+    index = HelperIndex(rows)
+    matched = [(need, found) for need in source.open_needs() if (found := index.match(need, MAX_HELPERS, mine)).anyone]
+    names.prefetch(need.person_id for need, _ in matched)  # archived people's needs: their names in one read
     out: list[HelpableNeed] = []
-    for need in source.open_needs():
-        if need.status not in (NeedStatus.OPEN, NeedStatus.HELPING):
-            continue
-        stems = need_stems(need)
-        mine = tuple(s for s, st in mine_stems if st and st <= stems)
-        matched = {skill for stem in stems for skill, st in by_stem.get(stem, ()) if st <= stems}
-        candidates: dict[UUID, PersonRow] = {}
-        for skill in matched:
-            # the warmest MAX_HELPERS overall are among the first MAX_HELPERS + 1 of each list (one may be them)
-            for row in offered[skill][: MAX_HELPERS + 1]:
-                if row.id != need.person_id:
-                    candidates[row.id] = row
-        ranked = sorted(candidates.values(), key=lambda r: (-r.warmth.score, r.display_name))[:MAX_HELPERS]
-        helpers = tuple(
-            Helper(person=PersonRef(r.id, r.display_name), skills=tuple(s for s in r.can_help_with if s in matched))
-            for r in ranked
-        )
-        if mine or helpers:
-            out.append(HelpableNeed(need=need, person=names.ref(need.person_id), my_skills=mine, helpers=helpers))
+    converted: dict[tuple[HelperSuggestion, ...], tuple[Helper, ...]] = {}  # many needs share one suggestion list
+    for need, found in matched:
+        helpers = converted.get(found.helpers)
+        if helpers is None:
+            helpers = converted[found.helpers] = tuple(
+                Helper(person=PersonRef(h.person_id, h.display_name), skills=h.matched) for h in found.helpers
+            )
+        out.append(HelpableNeed(need=need, person=names.ref(need.person_id), my_skills=found.mine, helpers=helpers))
     out.sort(key=lambda h: (not h.my_skills, -h.need.heard_on.toordinal(), h.need.id))
-    return tuple(out)
-
-
-def _birthdays(source: TodaySource, rows: Iterable[PersonRow], clock: Clock) -> tuple[UpcomingBirthday, ...]:
-    today = clock.today()
-    upcoming: list[tuple[PersonRow, date]] = []
-    for row in rows:
-        if row.birthday_month is None or row.birthday_day is None:
-            continue
-        on = next_birthday(row.birthday_month, row.birthday_day, today)
-        if (on - today).days <= BIRTHDAY_WINDOW_DAYS:
-            upcoming.append((row, on))
-    people = _people_by_id(source, (row.id for row, _ in upcoming), clock)  # the list rows carry no birth year
-    out: list[UpcomingBirthday] = []
-    for row, on in upcoming:
-        if row.id not in people:  # deleted since the list was read
-            continue
-        year = people[row.id].birthday_year
-        turns = on.year - year if year is not None and on.year > year else None
-        out.append(
-            UpcomingBirthday(person=PersonRef(row.id, row.display_name), on=on, in_days=(on - today).days, turns=turns)
-        )
-    out.sort(key=lambda b: (b.in_days, b.person.name))
     return tuple(out)

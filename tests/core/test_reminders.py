@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -169,11 +170,20 @@ def test_logging_anything_restarts_the_cadence_and_changes_the_key() -> None:
     assert m.key != n.key
 
 
-def test_never_contacted_uses_known_since_and_default_cadence() -> None:
+def test_never_contacted_uses_known_since_with_their_own_cadence_only() -> None:
     new = PersonSnapshot(id=ANA.id, first_name="A", known_since=ago(10))
     assert run(people=(new,)) == []  # no cadence at all
-    assert run(people=(new,), settings=ReminderSettings(default_cadence_days=10))[0].rule is NudgeRule.KEEP_IN_TOUCH
-    assert run(people=(new,), settings=ReminderSettings(default_cadence_days=11)) == []
+    # The default cadence applies to people you have been in touch with: a never-contacted contact under it is
+    # not nudged (setting it after importing an address book would make every contact due on the same day).
+    # Today always worked this way; the tray nudged them, so the two disagreed (tests/services/test_today_agrees).
+    assert run(people=(new,), settings=ReminderSettings(default_cadence_days=10)) == []
+    contacted = replace(new, last_contact=ago(10))
+    (n,) = run(people=(contacted,), settings=ReminderSettings(default_cadence_days=10))
+    assert n.rule is NudgeRule.KEEP_IN_TOUCH
+    own = replace(new, cadence_days=10)
+    (n,) = run(people=(own,), settings=ReminderSettings(default_cadence_days=11))  # their own cadence wins
+    assert (n.rule, n.due_on) == (NudgeRule.KEEP_IN_TOUCH, ago(0))
+    assert run(people=(replace(new, cadence_days=11),)) == []
     nothing_known = PersonSnapshot(id=ANA.id, first_name="A", cadence_days=1)
     assert run(people=(nothing_known,)) == []
 
