@@ -14,7 +14,7 @@ import enum
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from recipro_desktop.core.models import Act, Direction
 
@@ -225,17 +225,3 @@ def warmth_from_raw(raw: float) -> Warmth:
     score = round(100.0 * (1.0 - math.exp(-raw / WARMTH_SCALE)))
     score = min(100, max(0, score))
     return Warmth(score=score, label=warmth_label(score), raw=raw)
-
-
-# --- keep in touch ------------------------------------------------------------------------------------
-
-
-def keep_in_touch_due(last: date | None, cadence_days: int | None) -> date | None:
-    """The day contact is due again: ``last + cadence`` (logging anything restarts the clock).
-
-    ``None`` when there is no cadence, or nothing was ever logged with the person (there is no clock to
-    run yet; the reminders rules decide separately what to say about people never contacted).
-    """
-    if last is None or cadence_days is None:
-        return None
-    return last + timedelta(days=cadence_days)

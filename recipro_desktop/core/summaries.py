@@ -21,7 +21,9 @@ class PersonRow:
     """One row of the People list: the fields a list shows or sorts on, plus the derived figures.
 
     ``last_interaction`` is the latest day of any act, interaction or journal entry that names the person
-    (``None`` when nothing was logged); ``keep_in_touch_due`` is ``last_interaction + cadence_days``.
+    (``None`` when nothing was logged); ``keep_in_touch_due`` is the day keeping in touch falls due by
+    :func:`recipro_desktop.core.reminders.cadence_due_on` (their cadence, else the default one), as Today and the tray
+    decide it.
     """
 
     id: UUID

@@ -29,7 +29,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -54,6 +54,7 @@ from recipro_desktop.core.models import (
     TimelineFilter,
     TimelinePage,
 )
+from recipro_desktop.core.reminders import cadence_due_on, needs_known_since
 from recipro_desktop.core.summaries import PersonRow, PersonSummary
 from recipro_desktop.storage import fts, repositories, timeline
 from recipro_desktop.storage.database import Database
@@ -257,17 +258,18 @@ class JournalService:
         a third of what building every person's acts as objects first took.
         """
         today = self._clock.today()
+        default_cadence = self._default_cadence()
         with self._db.reading() as conn:
             sql = (
                 "SELECT id, display_name, given_name, family_name, organisation, role, location, emails, "
-                "can_help_with, cadence_days, birthday_month, birthday_day, archived, version FROM people"
+                "can_help_with, cadence_days, birthday_month, birthday_day, archived, version, created_at "
+                "FROM people"
             )
             people = conn.execute(sql if include_archived else sql + " WHERE archived = 0").fetchall()
             tags = repositories.all_person_tags(conn)
             needs = repositories.open_need_counts(conn)
             figures = repositories.person_figures(conn, today)
         nothing = repositories.NO_FIGURES
-        due = scores.keep_in_touch_due
         rows = []
         for (
             key,
@@ -284,10 +286,13 @@ class JournalService:
             day,
             archived,
             version,
+            created,
         ) in people:
             person_id = uuid_from_bytes(key)
             figure = figures.get(key, nothing)
             last = figure.last_interaction
+            # the day they were added (UTC, as stored) matters only to the never-contacted with a cadence
+            added = date.fromisoformat(created[:10]) if needs_known_since(cadence, last) else None
             rows.append(
                 PersonRow(
                     id=person_id,
@@ -306,7 +311,7 @@ class JournalService:
                     archived=bool(archived),
                     version=version,
                     last_interaction=last,
-                    keep_in_touch_due=due(last, cadence),
+                    keep_in_touch_due=_cadence_due(cadence, last, added, bool(archived), default_cadence),
                     balance=figure.balance,
                     warmth=figure.warmth,
                     open_needs=needs.get(person_id, 0),
@@ -327,7 +332,13 @@ class JournalService:
         return PersonSummary(
             person=person,
             last_interaction=last,
-            keep_in_touch_due=scores.keep_in_touch_due(last, person.cadence_days),
+            keep_in_touch_due=_cadence_due(
+                person.cadence_days,
+                last,
+                person.created_at.astimezone(UTC).date(),
+                person.archived,
+                self._default_cadence(),
+            ),
             balance=balance,
             warmth=warmth,
             acts=counts.get("act", 0),
@@ -558,6 +569,10 @@ class JournalService:
 
     # --- settings -----------------------------------------------------------------------------------------
 
+    def _default_cadence(self) -> int | None:
+        value = self.get_setting("default_cadence_days")
+        return value if isinstance(value, int) else None
+
     def get_setting(self, key: str) -> object:
         """The stored value of a domain setting, or its declared default (``core/settings.py``).
 
@@ -625,3 +640,17 @@ def _derived(activity: PersonActivity, today: date) -> tuple[date | None, scores
         today=today,
     )
     return last, balance, warmth
+
+
+def _cadence_due(
+    cadence: int | None, last: date | None, added: date | None, archived: bool, default_cadence: int | None
+) -> date | None:
+    """The day keeping in touch is due, by the one rule Today and the tray use (:func:`cadence_due_on`)."""
+    found = cadence_due_on(
+        cadence_days=cadence,
+        last_contact=last,
+        known_since=added,
+        archived=archived,
+        default_cadence_days=default_cadence,
+    )
+    return found[1] if found is not None else None

@@ -13,7 +13,6 @@ from recipro_desktop.core.scores import (
     BalanceLean,
     WarmthLabel,
     balance,
-    keep_in_touch_due,
     warmth,
     warmth_label,
 )
@@ -175,13 +174,3 @@ def test_cold_but_balanced_relationship() -> None:
     w = warmth(acts=[(a.on, a.weight) for a in acts], interactions=[], entries=[], today=TODAY)
     assert w.label is WarmthLabel.COLD
     assert balance(acts, TODAY).lean is BalanceLean.BALANCED
-
-
-# --- keep in touch -----------------------------------------------------------------------------------
-
-
-def test_keep_in_touch_due() -> None:
-    assert keep_in_touch_due(date(2026, 1, 1), 30) == date(2026, 1, 31)
-    assert keep_in_touch_due(None, 30) is None
-    assert keep_in_touch_due(date(2026, 1, 1), None) is None
-    assert keep_in_touch_due(date(2024, 2, 29), 365) == date(2025, 2, 28)

@@ -401,3 +401,40 @@ def test_list_people_adds_same_day_items_in_the_order_they_were_logged(svc: Jour
     assert (row.balance, row.warmth) == (page.balance, page.warmth)
     flows = [scores.ActFlow(a.occurred_on, a.direction, a.weight) for a in reversed(svc.acts_for(p.id))]
     assert row.balance == scores.balance(flows, TODAY)
+
+
+def test_the_people_list_keeps_in_touch_by_the_rule_today_and_the_tray_use(
+    svc: JournalService, clock: FixedClock
+) -> None:
+    """One keep-in-touch rule (core.reminders.cadence_due_on): the default cadence for people without their own,
+    the day they were added for the never-contacted with a cadence, nothing for the archived."""
+    from recipro_desktop.services.today import build_today
+
+    svc.set_setting("default_cadence_days", 30)
+    by_default = svc.add_person(Person(display_name="By default"))
+    own = svc.add_person(Person(display_name="Own cadence", cadence_days=10))
+    never = svc.add_person(Person(display_name="Never contacted, own cadence", cadence_days=7))
+    never_default = svc.add_person(Person(display_name="Never contacted, default cadence"))
+    archived = svc.add_person(Person(display_name="Archived", archived=True))
+    for who, days_ago in ((by_default, 40), (own, 4), (archived, 90)):
+        svc.add_interaction(
+            Interaction(
+                occurred_on=TODAY - timedelta(days=days_ago), channel=Channel.CALL, summary="call", people=(who.id,)
+            )
+        )
+    added = clock.now().astimezone(UTC).date()
+
+    rows = {r.id: r for r in svc.list_people(include_archived=True)}
+    assert rows[by_default.id].keep_in_touch_due == TODAY - timedelta(days=10)  # the default cadence applies
+    assert rows[own.id].keep_in_touch_due == TODAY + timedelta(days=6)
+    assert rows[never.id].keep_in_touch_due == added + timedelta(days=7)
+    assert rows[never_default.id].keep_in_touch_due is None
+    assert rows[archived.id].keep_in_touch_due is None
+    assert svc.person_summary(by_default.id).keep_in_touch_due == rows[by_default.id].keep_in_touch_due
+
+    later = FixedClock(clock.now() + timedelta(days=8))
+    drifting = {d.person.id for d in build_today(JournalService(svc.database, later), later).drifting}
+    overdue = {r.id for r in rows.values() if r.keep_in_touch_due is not None and r.keep_in_touch_due <= later.today()}
+    names = {r.id: r.display_name for r in rows.values()}
+    assert sorted(names[i] for i in drifting) == sorted(names[i] for i in overdue)
+    assert drifting == {by_default.id, own.id, never.id}
