@@ -44,6 +44,7 @@ from recipro_desktop.core.models import (
     Recurrence,
     Reminder,
 )
+from recipro_desktop.core.summaries import PersonFacts, PersonRow
 from recipro_desktop.core.text import collapse_whitespace, first_name, strip_invisible
 
 TITLE_MAX = 80
@@ -109,6 +110,21 @@ class PersonSnapshot:
             last_contact=last_contact,
             known_since=p.created_at.date(),
             archived=p.archived,
+        )
+
+    @classmethod
+    def from_row(cls, row: PersonRow, facts: PersonFacts) -> PersonSnapshot:
+        """The same snapshot from a People list row and the few facts the row lacks (no ORM person needed)."""
+        return cls(
+            id=row.id,
+            first_name=row.given_name.strip() or first_name(row.display_name),
+            birthday_month=row.birthday_month,
+            birthday_day=row.birthday_day,
+            birthday_year=facts.birthday_year,
+            cadence_days=row.cadence_days,
+            last_contact=row.last_interaction,
+            known_since=facts.added_on,
+            archived=row.archived,
         )
 
 

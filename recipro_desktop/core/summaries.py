@@ -73,3 +73,12 @@ class PersonSummary:
     entries: int
     reminders: int
     thanks_owed: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """What the reminder rules need of a person beyond a :class:`PersonRow` (read in one narrow query)."""
+
+    name: str
+    added_on: date  # the UTC day they were added (``Person.created_at``): the keep-in-touch ``known_since``
+    birthday_year: int | None

@@ -55,7 +55,7 @@ from recipro_desktop.core.models import (
     TimelinePage,
 )
 from recipro_desktop.core.reminders import cadence_due_on, needs_known_since
-from recipro_desktop.core.summaries import PersonRow, PersonSummary
+from recipro_desktop.core.summaries import PersonFacts, PersonRow, PersonSummary
 from recipro_desktop.storage import fts, repositories, timeline
 from recipro_desktop.storage.database import Database
 from recipro_desktop.storage.repositories import (
@@ -70,7 +70,7 @@ from recipro_desktop.storage.repositories import (
     Repository,
     Spec,
 )
-from recipro_desktop.storage.tables import SettingRow, uuid_from_bytes
+from recipro_desktop.storage.tables import SettingRow, utc_from_text, uuid_from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +319,23 @@ class JournalService:
             )
         rows.sort(key=lambda r: (r.display_name.casefold(), r.display_name, r.id))
         return rows
+
+    def person_facts(self, ids: Iterable[UUID]) -> dict[UUID, PersonFacts]:
+        """Name, day added and birth year of these people (missing ones left out).
+
+        Three columns on the driver, in chunks: loading whole people (tags and all) through the ORM for the
+        reminder rules cost ten times as much at 10,000 contacts.
+        """
+        wanted = [i.bytes for i in dict.fromkeys(ids)]
+        out: dict[UUID, PersonFacts] = {}
+        with self._db.reading() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = tuple(wanted[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT id, display_name, created_at, birthday_year FROM people WHERE id IN ({marks})"
+                for raw_id, name, created, year in conn.execute(sql, chunk):
+                    out[uuid_from_bytes(raw_id)] = PersonFacts(name, utc_from_text(created).date(), year)
+        return out
 
     def person_summary(self, person_id: UUID) -> PersonSummary:
         """The person page header: the person, derived figures and counts per kind."""

@@ -30,6 +30,7 @@ from recipro_desktop.core.reminders import (
     NotificationPlan,
     Nudge,
     NudgeRule,
+    PersonSnapshot,
     ReminderInputs,
     ReminderSettings,
     ReminderState,
@@ -41,7 +42,6 @@ from recipro_desktop.core.reminders import (
 )
 from recipro_desktop.core.text import strip_invisible
 from recipro_desktop.services.journal import JournalService
-from recipro_desktop.storage.repositories import PERSON, Repository
 
 log = logging.getLogger(__name__)
 
@@ -79,19 +79,17 @@ def gather_inputs(service: JournalService, now: datetime) -> ReminderInputs:
     received acts not yet thanked; open promises; open or in-progress listening notes; reminders not done.
     """
     rows = service.list_people()
-    last_contact = {r.id: r.last_interaction for r in rows if r.last_interaction is not None}
-    with service.database.session() as session:
-        # The list rows lack ``created_at`` (the keep-in-touch clock of someone never contacted) and the birth
-        # year: one batched read of the people themselves.
-        people = Repository(session, now).get_many(PERSON, [r.id for r in rows])
-    return ReminderInputs.from_models(
-        people=people,
-        last_contact=last_contact,
+    # The list rows lack the day each person was added (the keep-in-touch clock of someone never contacted) and
+    # the birth year: one narrow read of those columns, not whole people through the ORM (seconds at 10,000).
+    facts = service.person_facts(r.id for r in rows)
+    people = tuple(PersonSnapshot.from_row(r, facts[r.id]) for r in rows if r.id in facts)
+    inputs = ReminderInputs.from_models(
         acts=service.thanks_owed(older_than_days=0),
         commitments=service.open_commitments(),
         needs=service.open_needs(),
         reminders=service.list_reminders(),
     )
+    return dataclasses.replace(inputs, people=people)
 
 
 def load_settings(service: JournalService) -> ReminderSettings:

@@ -57,9 +57,8 @@ from recipro_desktop.core.reminders import (
     promises_due,
     thanks_due,
 )
-from recipro_desktop.core.summaries import PersonRow
+from recipro_desktop.core.summaries import PersonFacts, PersonRow
 from recipro_desktop.services.journal import JournalService
-from recipro_desktop.storage.tables import utc_from_text
 
 log = logging.getLogger(__name__)
 
@@ -233,43 +232,25 @@ def _text_list_setting(source: TodaySource, key: str) -> tuple[str, ...]:
     return skills_setting(value)  # the same clean-up as the Needs board's (non-blank text entries)
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What Today needs of a person that the people list does not carry."""
-
-    name: str
-    added_on: date  # the UTC day they were added (``Person.created_at``), as the tray's ``known_since``
-    birthday_year: int | None
-
-
-def _people_by_id(source: TodaySource, ids: Iterable[UUID], clock: Clock) -> dict[UUID, _Facts]:
-    """Name, day added and birth year of these people (missing ones left out), in one narrow read when ``source``
-    is the journal service.
+def _people_by_id(source: TodaySource, ids: Iterable[UUID], clock: Clock) -> dict[UUID, PersonFacts]:
+    """Name, day added and birth year of these people (missing ones left out): one narrow read
+    (:meth:`JournalService.person_facts`) when ``source`` is the journal service.
 
     Birthdays need the birth year, never-contacted people their day added and archived people named on an item
-    their name, none of which the people list carries; with 10,000 contacts that is a few hundred people: three
-    columns read on the driver, where loading them as whole people (tags and all) through the ORM cost ten times
-    as much.
+    their name, none of which the people list carries; with 10,000 contacts that is a few hundred people.
     """
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
-    out: dict[UUID, _Facts] = {}
     if isinstance(source, JournalService):
-        with source.database.connection() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = tuple(i.bytes for i in wanted[start : start + 500])
-                marks = ", ".join("?" * len(chunk))
-                sql = f"SELECT id, display_name, created_at, birthday_year FROM people WHERE id IN ({marks})"
-                for raw_id, name, created, year in conn.exec_driver_sql(sql, chunk):
-                    out[UUID(bytes=raw_id)] = _Facts(name, utc_from_text(created).date(), year)
-        return out
+        return source.person_facts(wanted)
+    out: dict[UUID, PersonFacts] = {}
     for person_id in wanted:
         try:
             p = source.get_person(person_id)
         except NotFoundError:
             continue
-        out[person_id] = _Facts(p.display_name, p.created_at.date(), p.birthday_year)
+        out[person_id] = PersonFacts(p.display_name, p.created_at.date(), p.birthday_year)
     return out
 
 
