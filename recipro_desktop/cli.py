@@ -675,6 +675,8 @@ def self_test(args: argparse.Namespace, out: TextIO) -> int:
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.require_keyring and not args.self_test:
+        parser.error("--require-keyring goes with --self-test")
     if args.self_test or args.self_test_part:
         if args.command is not None:
             parser.error("--self-test runs on its own, without a command")

@@ -258,6 +258,10 @@ def test_self_test_takes_no_command(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--self-test", "stats"])
     assert exited.value.code == 2
     assert "--self-test runs on its own" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["--require-keyring", "stats"])
+    assert exited.value.code == 2
+    assert "--require-keyring goes with --self-test" in capsys.readouterr().err
 
 
 REAL_KEYRING_TOOLS = ("dbus-run-session", "gnome-keyring-daemon")
