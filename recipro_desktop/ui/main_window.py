@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from PySide6 import QtCore  # ``QtCore.Qt`` only inside methods: see main_window.KEY_ROLE
-from PySide6.QtCore import QSettings, QSize, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from recipro_desktop.paths import JournalPaths
     from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
+from recipro_desktop.ui.journal_status import JournalStatus
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,6 @@ NAV_STYLE = (
     "QListWidget#navigationList::item:hover { background: palette(light); }"
     "QListWidget#navigationList::item:selected { background: palette(midlight); color: palette(window-text); }"
 )
-STATS_DELAY_MS = 400
-BUSY_DELAY_MS = 300
 # ``Qt.ItemDataRole.UserRole`` as a number: everything built before the first paint avoids the ``Qt`` namespace,
 # whose first use costs ~20 ms (PySide creates all of its enums at once; DESIGN §6 cold start).
 KEY_ROLE = 256
@@ -294,35 +293,11 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self._set_journal_actions_enabled(False)
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        status.setObjectName("statusBar")
-        self.stats_label = QLabel()
-        self.stats_label.setObjectName("statsLabel")
-        self.stats_label.setProperty("role", "muted")
-        self.mode_label = QLabel()
-        self.mode_label.setObjectName("modeLabel")
-        self.mode_label.setProperty("role", "muted")
-        self.mode_label.hide()
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setObjectName("busyBar")
-        self.busy_bar.setAccessibleName("Working in the background")
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedWidth(90)
-        self.busy_bar.setMaximumHeight(12)
-        self.busy_bar.hide()
-        status.addWidget(self.mode_label)
-        status.addPermanentWidget(self.busy_bar)
-        status.addPermanentWidget(self.stats_label)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)  # quick queries do not flash a progress bar
-        self._busy_timer.timeout.connect(self.busy_bar.show)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setSingleShot(True)
-        self._stats_timer.setInterval(STATS_DELAY_MS)
-        self._stats_timer.timeout.connect(self.refresh_stats)
-        self.errors.error_shown.connect(lambda text: status.showMessage(text, 15_000))
+        self.journal_status = JournalStatus(self.statusBar())
+        self.stats_label = self.journal_status.stats_label
+        self.mode_label = self.journal_status.mode_label
+        self.busy_bar = self.journal_status.busy_bar
+        self.errors.error_shown.connect(self.journal_status.show_error)
 
     def _set_journal_actions_enabled(self, enabled: bool) -> None:
         for action in (
@@ -360,15 +335,10 @@ class MainWindow(WindowStateMixin, QMainWindow):
             self._backup = backup
         client.error_raised.connect(self.errors.show_error)
         client.runner.task_failed.connect(self.errors.report_task_failure)
-        client.busy_changed.connect(self._busy_changed)
-        client.journal_changed.connect(self._journal_changed)
         self.search.set_client(client)
         self._set_journal_actions_enabled(True)
-        if demo:
-            self.mode_label.setText("Demo journal · everyone in it is invented")
-            self.mode_label.show()
         self.journal_attached.emit()
-        self.refresh_stats()
+        self.journal_status.attach(client, demo=demo)
         self.show_page(first_page)
 
     @staticmethod
@@ -554,25 +524,3 @@ class MainWindow(WindowStateMixin, QMainWindow):
             "helped you, who needs what, what you promised, and whom to thank.\n\nYour journal never leaves this "
             "computer. Licensed under the GPL, version 3 or later.",
         )
-
-    # --- status bar ------------------------------------------------------------------------------------------
-
-    def _busy_changed(self, busy: bool) -> None:
-        if busy:
-            self._busy_timer.start()
-        else:
-            self._busy_timer.stop()
-            self.busy_bar.hide()
-
-    def _journal_changed(self, _kinds: object) -> None:
-        self._stats_timer.start()
-
-    def refresh_stats(self) -> None:
-        """Reload the counts in the status bar ("40 people · 812 items")."""
-        if self.client is not None:
-            self.client.query(lambda s: s.stats(), self._show_stats, name="stats")
-
-    def _show_stats(self, counts: dict[str, int]) -> None:
-        people = counts.get("people", 0)
-        items = sum(v for k, v in counts.items() if k not in ("people", "tags"))
-        self.stats_label.setText(f"{people:,} {'person' if people == 1 else 'people'} · {items:,} items")
