@@ -43,13 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from recipro_desktop import APP_NAME
-from recipro_desktop.core.models import ItemKind, SearchHit
 from recipro_desktop.ui.error_reporter import ErrorReporter
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.search_box import SearchBox
 from recipro_desktop.ui.window_state import WindowStateMixin
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the domain model costs ~20 ms to import: not on the way to the first paint
+    from recipro_desktop.core.models import SearchHit
     from recipro_desktop.paths import JournalPaths
     from recipro_desktop.services.journal import JournalService
     from recipro_desktop.ui.journal_client import JournalClient
@@ -86,7 +86,7 @@ SELF_TEST_DIALOG = ("recipro_desktop.ui.self_test_dialog", "SelfTestDialog")
 DIALOGS = (QUICK_ADD, IMPORT_DIALOG, EXPORT_DIALOG, SETTINGS_DIALOG, SELF_TEST_DIALOG)
 """The window's dialogs, imported when first opened (the self-test checks each is in the build)."""
 # Where a search hit that belongs to nobody in particular is shown.
-HIT_PAGES = {ItemKind.NEED: "needs", ItemKind.REMINDER: "today"}
+HIT_PAGES = {"need": "needs", "reminder": "today"}  # ItemKind values (a StrEnum member looks up as its string)
 # The navigation reads as a sidebar: no frame, the window's background, rounded rows; ``palette()`` references
 # keep it right in light and dark (the theme can switch at run time).
 NAV_STYLE = (
@@ -430,6 +430,8 @@ class MainWindow(WindowStateMixin, QMainWindow):
 
     def open_hit(self, hit: SearchHit) -> None:
         """Open what a search hit points at: its person, or the page that lists items of its kind."""
+        from recipro_desktop.core.models import ItemKind
+
         if hit.kind is ItemKind.PERSON:
             self.show_person(hit.id)
             return
