@@ -154,7 +154,7 @@ def _raw_bytes(paths: JournalPaths) -> bytes:
 
 def _stdlib_can_read(path: Path) -> bool:
     """Whether plain ``sqlite3`` (no key) reads the file: it must not, for an encrypted journal."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)  # percent-encoded, any OS
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError:

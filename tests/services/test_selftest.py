@@ -91,7 +91,9 @@ def test_the_plaintext_detector_flags_a_plain_sqlite_file(tmp_path: Path) -> Non
     """The encryption-at-rest check reads the file the way an attacker would: with plain sqlite3, no key."""
     import sqlite3
 
-    plain = tmp_path / "plain.sqlite"
+    folder = tmp_path / "odd #1? folder"  # a path that is not a valid URI as it is
+    folder.mkdir()
+    plain = folder / "plain.sqlite"
     conn = sqlite3.connect(plain)
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
