@@ -99,7 +99,7 @@ def test_the_plaintext_detector_flags_a_plain_sqlite_file(tmp_path: Path) -> Non
     conn.commit()
     conn.close()
     assert selftest._stdlib_can_read(plain)
-    garbage = tmp_path / "random.bin"
+    garbage = folder / "random.bin"
     garbage.write_bytes(os.urandom(8192))
     assert not selftest._stdlib_can_read(garbage)
 
