@@ -17,7 +17,7 @@ from pathlib import Path
 
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import create_journal, open_journal
-from recipro_desktop.services.demo import generate_demo
+from recipro_desktop.services.demo import generate_demo, store_demo
 from recipro_desktop.storage import vault
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -44,15 +44,7 @@ def journal_for(people: int, items: int, seed: int = 11) -> Generated:
     generated = time.perf_counter() - started
     created = create_journal(paths, passphrase=PASSPHRASE, use_keyring=False)
     started = time.perf_counter()
-    created.journal.service.add_many(
-        people=data.people,
-        acts=data.acts,
-        needs=data.needs,
-        commitments=data.commitments,
-        interactions=data.interactions,
-        entries=data.entries,
-        reminders=data.reminders,
-    )
+    store_demo(created.journal.service, data)
     inserted = time.perf_counter() - started
     created.journal.close()
     return Generated(paths, people, items, generated, inserted)

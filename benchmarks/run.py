@@ -36,7 +36,7 @@ from benchmarks.generate import PASSPHRASE, TODAY, journal_for
 from recipro_desktop.core.models import TimelineFilter
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import create_journal, open_journal
-from recipro_desktop.services.demo import generate_demo
+from recipro_desktop.services.demo import generate_demo, store_demo
 from recipro_desktop.storage import driver, keyslots, vault
 
 SEARCH_TERMS = ("intro", "pitch deck", "coffee", "ana", "referral hiring", "mentor", "berlin", "reykj")
@@ -195,15 +195,7 @@ def bench_bulk_insert(tmp: Path, people: int, items: int) -> Figure:
     created = create_journal(target, passphrase=PASSPHRASE, use_keyring=False)
     service = created.journal.service
     started = time.perf_counter()
-    service.add_many(
-        people=data.people,
-        acts=data.acts,
-        needs=data.needs,
-        commitments=data.commitments,
-        interactions=data.interactions,
-        entries=data.entries,
-        reminders=data.reminders,
-    )
+    store_demo(service, data)
     value = (time.perf_counter() - started) * 1000
     try:
         floor, total = executemany_floor_ms(created.journal, tmp, PASSPHRASE)

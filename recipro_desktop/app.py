@@ -80,7 +80,7 @@ def demo_job(paths: JournalPaths, clock: Clock, people: int = DEMO_PEOPLE) -> Op
     """Open the demo journal, creating and filling it the first time (or after an interrupted fill)."""
     from recipro_desktop.cli import DEMO_PASSPHRASE
     from recipro_desktop.services.access import create_journal, open_journal
-    from recipro_desktop.services.demo import generate_demo
+    from recipro_desktop.services.demo import generate_demo, store_demo
     from recipro_desktop.storage import vault
 
     if vault.journal_state(paths) is vault.JournalState.NEW:
@@ -90,15 +90,7 @@ def demo_job(paths: JournalPaths, clock: Clock, people: int = DEMO_PEOPLE) -> Op
     try:
         if not journal.service.stats().get("people", 0):
             data = generate_demo(people=people, seed=7, today=clock.today())
-            journal.service.add_many(
-                people=data.people,
-                acts=data.acts,
-                needs=data.needs,
-                commitments=data.commitments,
-                interactions=data.interactions,
-                entries=data.entries,
-                reminders=data.reminders,
-            )
+            store_demo(journal.service, data)
             log.info("demo journal filled (%d people)", people)
     except BaseException:
         journal.close()

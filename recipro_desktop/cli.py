@@ -315,19 +315,11 @@ class Cli:
         return 0
 
     def fill_demo(self, journal: Any, people: int, items: int | None, seed: int) -> None:
-        from recipro_desktop.services.demo import generate_demo
+        from recipro_desktop.services.demo import generate_demo, store_demo
 
         started = time.perf_counter()
         data = generate_demo(people=people, items=items, seed=seed, today=self.clock.today())
-        journal.service.add_many(
-            people=data.people,
-            acts=data.acts,
-            needs=data.needs,
-            commitments=data.commitments,
-            interactions=data.interactions,
-            entries=data.entries,
-            reminders=data.reminders,
-        )
+        store_demo(journal.service, data)
         self.say(f"Filled the demo journal in {time.perf_counter() - started:.1f} s.")
 
     def cmd_gui(self) -> int:

@@ -33,6 +33,7 @@ import uuid
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from recipro_desktop.core.models import (
@@ -55,6 +56,9 @@ from recipro_desktop.core.models import (
 from recipro_desktop.core.settings import default as setting_default
 from recipro_desktop.core.text import fold
 from recipro_desktop.services import demo_text as T
+
+if TYPE_CHECKING:
+    from recipro_desktop.services.journal import JournalService
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +129,19 @@ class DemoData:
             + len(self.entries)
             + len(self.reminders)
         )
+
+
+def store_demo(service: JournalService, data: DemoData) -> None:
+    """Store every item of ``data`` in one transaction (:meth:`JournalService.add_many`)."""
+    service.add_many(
+        people=data.people,
+        acts=data.acts,
+        needs=data.needs,
+        commitments=data.commitments,
+        interactions=data.interactions,
+        entries=data.entries,
+        reminders=data.reminders,
+    )
 
 
 def generate_demo(*, people: int = 120, items: int | None = None, seed: int = 7, today: date) -> DemoData:

@@ -32,7 +32,7 @@ from recipro_desktop.core.models import (
     TimelineFilter,
 )
 from recipro_desktop.paths import JournalPaths
-from recipro_desktop.services.demo import generate_demo
+from recipro_desktop.services.demo import generate_demo, store_demo
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage.database import Database
 from tests.conftest import CANARY
@@ -362,15 +362,7 @@ def test_list_people_figures_equal_the_person_pages_exactly_on_a_demo_journal(
     rules applied to their items (floats compared with ==: one rounding apart would show 49 in one place and 50
     in the other)."""
     data = generate_demo(people=60, items=2400, seed=5, today=TODAY)
-    svc.add_many(
-        people=data.people,
-        acts=data.acts,
-        needs=data.needs,
-        commitments=data.commitments,
-        interactions=data.interactions,
-        entries=data.entries,
-        reminders=data.reminders,
-    )
+    store_demo(svc, data)
     for day in (TODAY, TODAY - timedelta(days=700), TODAY + timedelta(days=45)):  # some items are "future" then
         clock.current = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
         rows = svc.list_people(include_archived=True)

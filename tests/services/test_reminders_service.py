@@ -249,18 +249,10 @@ def test_people_are_read_narrowly_but_snapshot_exactly_as_whole_people(service: 
     """gather_inputs builds the tray's person snapshots from the People list rows and three columns; they must be
     the snapshots whole ORM people give (names, birthdays with the year, cadences, the day added)."""
     from recipro_desktop.core.reminders import PersonSnapshot
-    from recipro_desktop.services.demo import generate_demo
+    from recipro_desktop.services.demo import generate_demo, store_demo
 
     data = generate_demo(people=60, items=600, seed=5, today=TODAY)
-    service.add_many(
-        people=data.people,
-        acts=data.acts,
-        needs=data.needs,
-        commitments=data.commitments,
-        interactions=data.interactions,
-        entries=data.entries,
-        reminders=data.reminders,
-    )
+    store_demo(service, data)
     service.add_person(Person(display_name="New Contact", cadence_days=14))  # never contacted: the day added
     rows = service.list_people()
     whole = {r.id: PersonSnapshot.from_person(service.get_person(r.id), r.last_interaction) for r in rows}

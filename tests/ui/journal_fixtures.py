@@ -43,7 +43,7 @@ from recipro_desktop.core.models import Person
 from recipro_desktop.core.text import fold
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import OpenJournal, create_journal, open_journal
-from recipro_desktop.services.demo import DemoData, generate_demo
+from recipro_desktop.services.demo import DemoData, generate_demo, store_demo
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage import fsutil
 from recipro_desktop.ui.journal_client import JournalClient
@@ -58,7 +58,6 @@ __all__ = [
     "JournalEnv",
     "demo_data",
     "demo_env",
-    "fill_demo",
     "journal_env",
     "make_env",
 ]
@@ -79,19 +78,6 @@ def demo_data(people: int = DEMO_PEOPLE, seed: int = DEMO_SEED) -> DemoData:
     if key not in _demo_data:
         _demo_data[key] = generate_demo(people=people, seed=seed, today=TODAY)
     return _demo_data[key]
-
-
-def fill_demo(service: JournalService, data: DemoData) -> None:
-    """Store every item of ``data`` in one batch."""
-    service.add_many(
-        people=data.people,
-        acts=data.acts,
-        needs=data.needs,
-        commitments=data.commitments,
-        interactions=data.interactions,
-        entries=data.entries,
-        reminders=data.reminders,
-    )
 
 
 @dataclass
@@ -137,7 +123,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory, people: int, seed: int) 
         paths = JournalPaths(tmp_path_factory.mktemp(f"demo-template-{people}-{seed}") / "journal")
         created = create_journal(paths, passphrase=PASSPHRASE, use_keyring=False, clock=FixedClock(NOW))
         try:
-            fill_demo(created.journal.service, demo_data(people, seed))
+            store_demo(created.journal.service, demo_data(people, seed))
         finally:
             created.journal.close()
         _templates[key] = paths

@@ -13,13 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from recipro_desktop.core.models import Person
 from recipro_desktop.services import exporter
+from recipro_desktop.services.demo import store_demo
 from recipro_desktop.services.importer import RowAction
 from recipro_desktop.ui.column_mapping_model import ColumnMappingModel
 from recipro_desktop.ui.import_rows_model import ImportRowsModel
 from recipro_desktop.ui.import_wizard import FILE, FORMAT, MAPPING, PREVIEW, RUN, SUMMARY, ImportWizard
 from tests.services.import_fixtures import make_service, stored
 from tests.ui.conftest import ModalGuard
-from tests.ui.journal_fixtures import JournalEnv, demo_data, fill_demo, journal_env  # noqa: F401 (fixture)
+from tests.ui.journal_fixtures import JournalEnv, demo_data, journal_env  # noqa: F401 (fixture)
 
 LINKEDIN = (
     "Notes:\r\n"
@@ -212,7 +213,7 @@ def test_recipro_export_folder_skips_mapping_and_comes_back_whole(
     out = tmp_path / "out"
     out.mkdir()
     with make_service(tmp_path / "source") as source:
-        fill_demo(source, demo_data())
+        store_demo(source, demo_data())
         export = exporter.export_all(source, out)
         expected = source.stats()
     wizard = make_wizard(qtbot, journal_env)

@@ -21,9 +21,9 @@ from recipro_desktop.core.clock import FixedClock
 from recipro_desktop.core.errors import JournalMissingError, NotFoundError
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import create_journal
-from recipro_desktop.services.demo import generate_demo
+from recipro_desktop.services.demo import generate_demo, store_demo
 from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_size, parse_view
-from tests.ui.journal_fixtures import NOW, PASSPHRASE, TODAY, fill_demo
+from tests.ui.journal_fixtures import NOW, PASSPHRASE, TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def journal(tmp_path: Path) -> tuple[JournalPaths, Path, str]:
     paths = JournalPaths(tmp_path / "journal")
     created = create_journal(paths, passphrase=PASSPHRASE, use_keyring=False, clock=FixedClock(NOW))
     data = generate_demo(people=8, seed=3, today=TODAY)
-    fill_demo(created.journal.service, data)
+    store_demo(created.journal.service, data)
     created.journal.close()
     secret = tmp_path / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
