@@ -3,11 +3,13 @@
 import os
 import sys
 
+DISTRIBUTION = "recipro-desktop"  # the name on PyPI ("recipro" there is another author's project)
+_DIST_INFO_PREFIX = "recipro_desktop-"  # how installers spell the distribution in a .dist-info folder name
 FALLBACK_VERSION = "0.1.0"  # a source tree that was not installed (e.g. a frozen bundle)
 
 
 def _installed_version() -> str:
-    """The installed distribution's version, from its ``recipro-<version>.dist-info`` folder name.
+    """The installed distribution's version, from its ``recipro_desktop-<version>.dist-info`` folder name.
 
     ``importlib.metadata`` would give the same answer but costs ~50 ms of imports (``email``, ``zipfile``…) on
     the way to the window's first paint (DESIGN §6, ``benchmarks/gui_start.py``); it is only the fallback here,
@@ -20,16 +22,16 @@ def _installed_version() -> str:
         except OSError:
             continue
         found.update(
-            n[len("recipro-") : -len(".dist-info")]
+            n[len(_DIST_INFO_PREFIX) : -len(".dist-info")]
             for n in names
-            if n.startswith("recipro-") and n.endswith(".dist-info")
+            if n.startswith(_DIST_INFO_PREFIX) and n.endswith(".dist-info")
         )
     if len(found) == 1:
         return found.pop()
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("recipro")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:
         return FALLBACK_VERSION
 

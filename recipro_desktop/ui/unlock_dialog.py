@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # wrong passphrases before the dialog only offers to quit (RELIABILITY B5; as the CLI)
-UPDATE_URL = "https://pypi.org/project/recipro/"
+UPDATE_URL = "https://pypi.org/project/recipro-desktop/"
 
 
 class NextStep(Enum):
