@@ -40,3 +40,22 @@ __version__ = _installed_version()
 
 APP_NAME = "Recipro"
 APP_ID = "recipro"
+"""The short, lower-case name: the command, the data folder (``platformdirs.user_data_dir("recipro")``, where a
+0.1 journal is and stays), the keyring service and the log folder. Never renamed: the journal would be lost."""
+
+APP_REVERSE_DNS = "io.github.recipro.Recipro"
+"""The application's one reverse-DNS identity, everywhere a desktop names the app: the AppStream component id,
+the desktop entry's file name (``io.github.recipro.Recipro.desktop``, which ``QGuiApplication.desktopFileName``
+names so Wayland matches windows to it), the icon in the hicolor theme, the macOS bundle identifier, the
+LaunchAgent label and the XDG autostart file, and Qt's settings (:data:`SETTINGS_ORGANIZATION`,
+:data:`ORGANIZATION_DOMAIN`). Its last part is :data:`APP_NAME`, the application name Qt puts in X11's WM_CLASS."""
+
+SETTINGS_ORGANIZATION = APP_REVERSE_DNS.rpartition(".")[0]
+"""``io.github.recipro``: Qt's organisation name, the folder of the settings file on Linux
+(``~/.config/io.github.recipro/Recipro.conf``) and the registry key on Windows."""
+
+ORGANIZATION_DOMAIN = ".".join(reversed(SETTINGS_ORGANIZATION.split(".")))
+"""``recipro.github.io``: Qt's organisation domain; on macOS the settings are ``io.github.recipro.Recipro.plist``,
+named after the bundle identifier as Apple expects."""
+
+HOMEPAGE = "https://github.com/recipro/recipro"

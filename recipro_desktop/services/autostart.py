@@ -2,11 +2,16 @@
 
 One small entry per platform, each the platform's own documented mechanism, none needing admin rights:
 
-- **Linux and other freedesktop systems**: ``$XDG_CONFIG_HOME/autostart/recipro.desktop`` (XDG Autostart
-  specification), launching with ``--minimized``.
+- **Linux and other freedesktop systems**: ``$XDG_CONFIG_HOME/autostart/io.github.recipro.Recipro.desktop``
+  (XDG Autostart specification), launching with ``--minimized``.
 - **Windows**: a ``Recipro`` value under ``HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run``.
-- **macOS**: a LaunchAgent ``~/Library/LaunchAgents/org.recipro.Recipro.plist`` with ``RunAtLoad`` (read at the
-  next login; nothing is loaded with ``launchctl`` now, so enabling never starts a second copy).
+- **macOS**: a LaunchAgent ``~/Library/LaunchAgents/io.github.recipro.Recipro.plist`` with ``RunAtLoad`` (read at
+  the next login; nothing is loaded with ``launchctl`` now, so enabling never starts a second copy).
+
+The file names and the label are the app's one identity (``recipro_desktop.APP_REVERSE_DNS``). Recipro 0.1 wrote
+``recipro.desktop`` and ``org.recipro.Recipro.plist``: such an entry counts as enabled, is replaced by the new one
+(:meth:`Autostart.replace_legacy`, at start-up; also whenever the entry is switched on) and removed with it, so
+an upgrade never leaves two entries starting two copies.
 
 The entry holds the command line only (the program path and ``--minimized``): no journal path, no name. This is
 machine state, not journal state, so it is not a journal setting: :meth:`Autostart.is_enabled` asks the system.
@@ -26,15 +31,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from recipro_desktop import APP_REVERSE_DNS
 from recipro_desktop.storage.fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "Recipro"
 MINIMIZED_FLAG = "--minimized"
-DESKTOP_FILE = "recipro.desktop"
+DESKTOP_FILE = f"{APP_REVERSE_DNS}.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
-LAUNCH_AGENT_LABEL = "org.recipro.Recipro"
+LAUNCH_AGENT_LABEL = APP_REVERSE_DNS
+LEGACY_DESKTOP_FILE = "recipro.desktop"  # Recipro 0.1's names, found and replaced (Autostart.replace_legacy)
+LEGACY_LAUNCH_AGENT_LABEL = "org.recipro.Recipro"
 MARKER = "X-Recipro-Autostart=true"
 """Marks our .desktop file, so a file of the same name written by something else is never claimed or deleted."""
 
@@ -84,7 +92,7 @@ def desktop_entry(command: Sequence[str]) -> str:
             f"Name={APP_NAME}",
             "Comment=Start Recipro in the system tray",
             f"Exec={desktop_escape(exec_line)}",
-            "Icon=recipro",
+            f"Icon={APP_REVERSE_DNS}",
             "Terminal=false",
             "Categories=Office;",
             "X-GNOME-Autostart-enabled=true",
@@ -196,12 +204,25 @@ class Autostart:
 
     @property
     def desktop_path(self) -> Path:
-        config = self._env.get("XDG_CONFIG_HOME") or str(self._home / ".config")
-        return Path(config) / "autostart" / DESKTOP_FILE
+        return self._autostart_dir / DESKTOP_FILE
 
     @property
     def plist_path(self) -> Path:
         return self._home / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+
+    @property
+    def legacy_path(self) -> Path | None:
+        """Where Recipro 0.1 put this platform's entry (``None`` on Windows, whose Run value kept its name)."""
+        if self.kind == "windows":
+            return None
+        if self.kind == "macos":
+            return self.plist_path.with_name(f"{LEGACY_LAUNCH_AGENT_LABEL}.plist")
+        return self._autostart_dir / LEGACY_DESKTOP_FILE
+
+    @property
+    def _autostart_dir(self) -> Path:
+        config = self._env.get("XDG_CONFIG_HOME") or str(self._home / ".config")
+        return Path(config) / "autostart"
 
     @property
     def command_line(self) -> list[str]:
@@ -209,7 +230,10 @@ class Autostart:
         return [*self._command, MINIMIZED_FLAG]
 
     def describe(self) -> str:
-        """Where the entry lives, for the settings page ("Adds ~/.config/autostart/recipro.desktop")."""
+        """Where the entry lives, for the settings page ("Adds ~/.config/autostart/io.github.recipro.Recipro.desktop").
+
+        The settings page words it for the new name; a 0.1 entry is renamed at start-up (:meth:`replace_legacy`).
+        """
         if self.kind == "windows":
             return f"HKEY_CURRENT_USER\\{RUN_KEY}\\{APP_NAME}"
         return str(self.plist_path if self.kind == "macos" else self.desktop_path)
@@ -221,8 +245,8 @@ class Autostart:
             if self.kind == "windows":
                 return self._windows_value() is not None
             if self.kind == "macos":
-                return self.plist_path.is_file()
-            return self._xdg_enabled()
+                return self.plist_path.is_file() or self._legacy_command() is not None
+            return self._xdg_enabled(self.desktop_path) or self._xdg_enabled(self._autostart_dir / LEGACY_DESKTOP_FILE)
         except OSError as exc:
             log.warning("could not read the start-on-login entry: %s", type(exc).__name__)
             return False
@@ -241,6 +265,7 @@ class Autostart:
             self._write(self.plist_path, self.launch_agent())
         else:
             self._write(self.desktop_path, desktop_entry(self._command).encode())
+        self._remove_legacy()
         log.info("start on login enabled (%s)", self.kind)
 
     def disable(self) -> None:
@@ -250,7 +275,64 @@ class Autostart:
             self.plist_path.unlink(missing_ok=True)
         elif self._is_ours(self.desktop_path):
             self.desktop_path.unlink(missing_ok=True)
+        self._remove_legacy()
         log.info("start on login disabled (%s)", self.kind)
+
+    def replace_legacy(self) -> bool:
+        """Replace Recipro 0.1's entry (old file name or LaunchAgent label) by one under today's name.
+
+        The old entry's own command is kept (it may start another installation than this one), and an entry the
+        user had switched off in the session's settings is removed, not renamed: it stays off. Returns whether
+        there was one. Raises ``OSError`` when the folder cannot be written.
+        """
+        legacy = self.legacy_path
+        if legacy is None or not (legacy.is_file() or legacy.is_symlink()):
+            return False
+        if self.kind == "xdg" and not self._is_ours(legacy):
+            return False  # someone else's recipro.desktop
+        command = self._legacy_command()
+        if command is not None and not self._new_entry_enabled():
+            if self.kind == "macos":
+                self._write(self.plist_path, self._agent_bytes([*command, MINIMIZED_FLAG]))
+            else:
+                self._write(self.desktop_path, desktop_entry(command).encode())
+        legacy.unlink(missing_ok=True)
+        log.info("start-on-login entry of Recipro 0.1 replaced (%s)", self.kind)
+        return True
+
+    def _new_entry_enabled(self) -> bool:
+        """Whether today's entry (not 0.1's) is there and on (macOS and freedesktop)."""
+        if self.kind == "macos":
+            return self.plist_path.is_file()
+        return self._xdg_enabled(self.desktop_path)
+
+    def _legacy_command(self) -> list[str] | None:
+        """The command (without ``--minimized``) of an enabled 0.1 entry of ours, else ``None``."""
+        legacy = self.legacy_path
+        if legacy is None or not legacy.is_file():
+            return None
+        try:
+            if self.kind == "macos":
+                agent = plistlib.loads(legacy.read_bytes())
+                if not isinstance(agent, dict) or agent.get("Label") != LEGACY_LAUNCH_AGENT_LABEL:
+                    return None
+                args = [str(a) for a in agent.get("ProgramArguments", [])]
+            else:
+                if not self._xdg_enabled(legacy):
+                    return None
+                args = split_exec(parse_desktop_entry(legacy.read_text(encoding="utf-8")).get("Exec", ""))
+        except (OSError, ValueError, UnicodeDecodeError, plistlib.InvalidFileException):
+            return None
+        if args and args[-1] == MINIMIZED_FLAG:
+            args = args[:-1]
+        return args or None
+
+    def _remove_legacy(self) -> None:
+        legacy = self.legacy_path
+        if legacy is None:
+            return
+        if self.kind == "macos" or self._is_ours(legacy):
+            legacy.unlink(missing_ok=True)
 
     # --- per platform ----------------------------------------------------------------------------------
 
@@ -265,8 +347,7 @@ class Autostart:
         except (OSError, UnicodeDecodeError):
             return False
 
-    def _xdg_enabled(self) -> bool:
-        path = self.desktop_path
+    def _xdg_enabled(self, path: Path) -> bool:
         if not path.is_file() or not self._is_ours(path):
             return False
         values = parse_desktop_entry(path.read_text(encoding="utf-8"))
@@ -276,9 +357,13 @@ class Autostart:
 
     def launch_agent(self) -> bytes:
         """The LaunchAgent property list."""
+        return self._agent_bytes(self.command_line)
+
+    @staticmethod
+    def _agent_bytes(arguments: list[str]) -> bytes:
         agent = {
             "Label": LAUNCH_AGENT_LABEL,
-            "ProgramArguments": self.command_line,
+            "ProgramArguments": arguments,
             "RunAtLoad": True,
             "ProcessType": "Interactive",
             "LimitLoadToSessionType": "Aqua",

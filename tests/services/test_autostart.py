@@ -39,7 +39,7 @@ def test_xdg_entry_is_written_where_the_session_reads_it_and_starts_recipro_mini
     marker = tmp_path / "ran.txt"
     script.write_text(f"import sys; open({str(marker)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
     entry = Autostart(platform="linux", command=[sys.executable, str(script)])
-    assert entry.desktop_path == Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "recipro.desktop"
+    assert entry.desktop_path == Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "io.github.recipro.Recipro.desktop"
     entry.enable()
     assert entry.is_enabled()
     assert oct(entry.desktop_path.stat().st_mode & 0o777) == "0o644"
@@ -60,7 +60,7 @@ def test_xdg_entry_is_written_where_the_session_reads_it_and_starts_recipro_mini
 def test_xdg_falls_back_to_dot_config(tmp_path: Path) -> None:
     entry = Autostart(platform="linux", env={}, home=tmp_path, command=["/opt/recipro/recipro"])
     entry.enable()
-    assert (tmp_path / ".config" / "autostart" / "recipro.desktop").is_file()
+    assert (tmp_path / ".config" / "autostart" / "io.github.recipro.Recipro.desktop").is_file()
     assert "Exec=/opt/recipro/recipro --minimized" in entry.desktop_path.read_text()
 
 
@@ -93,11 +93,11 @@ def test_exec_quoting_round_trips(arg: str) -> None:
 def test_macos_launch_agent_content(tmp_path: Path) -> None:
     entry = Autostart(platform="darwin", home=tmp_path, command=["/Applications/Recipro.app/Contents/MacOS/Recipro"])
     entry.enable()
-    path = tmp_path / "Library" / "LaunchAgents" / "org.recipro.Recipro.plist"
+    path = tmp_path / "Library" / "LaunchAgents" / "io.github.recipro.Recipro.plist"
     assert entry.is_enabled() and path.is_file()
     agent = plistlib.loads(path.read_bytes())
     assert agent == {
-        "Label": "org.recipro.Recipro",
+        "Label": "io.github.recipro.Recipro",
         "ProgramArguments": ["/Applications/Recipro.app/Contents/MacOS/Recipro", "--minimized"],
         "RunAtLoad": True,
         "ProcessType": "Interactive",
@@ -189,3 +189,105 @@ def test_write_failure_is_raised_for_the_caller(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         entry.enable()
     assert not entry.is_enabled()
+
+
+# --- Recipro 0.1's entries (recipro.desktop, org.recipro.Recipro) -------------------------------------------------
+
+# What Recipro 0.1 wrote to $XDG_CONFIG_HOME/autostart/recipro.desktop, byte for byte (services/autostart.py then).
+LEGACY_DESKTOP = """[Desktop Entry]
+Type=Application
+Version=1.0
+Name=Recipro
+Comment=Start Recipro in the system tray
+Exec={exec}
+Icon=recipro
+Terminal=false
+Categories=Office;
+X-GNOME-Autostart-enabled={enabled}
+X-Recipro-Autostart=true
+"""
+
+
+def write_legacy_desktop(config: Path, exec_line: str, *, enabled: bool = True) -> Path:
+    path = config / "autostart" / "recipro.desktop"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LEGACY_DESKTOP.format(exec=exec_line, enabled=str(enabled).lower()), encoding="utf-8")
+    return path
+
+
+def autostart_files(config: Path) -> list[str]:
+    return sorted(p.name for p in (config / "autostart").iterdir())
+
+
+def test_a_0_1_entry_counts_as_on_and_is_replaced_by_one_entry_keeping_its_command(tmp_path: Path) -> None:
+    legacy = write_legacy_desktop(tmp_path, '"/opt/old recipro/recipro" --minimized')
+    entry = Autostart(platform="linux", env={"XDG_CONFIG_HOME": str(tmp_path)}, command=["/dev/checkout/recipro"])
+    assert entry.is_enabled()  # the settings page shows the switch on
+    assert entry.replace_legacy()
+    assert autostart_files(tmp_path) == ["io.github.recipro.Recipro.desktop"]  # replaced, not duplicated
+    assert not legacy.exists()
+    values = parse_desktop_entry(entry.desktop_path.read_text(encoding="utf-8"))
+    assert split_exec(values["Exec"]) == ["/opt/old recipro/recipro", MINIMIZED_FLAG]  # 0.1's program, not ours
+    assert values["Icon"] == "io.github.recipro.Recipro"
+    assert entry.is_enabled()
+    assert not entry.replace_legacy()  # once
+    assert autostart_files(tmp_path) == ["io.github.recipro.Recipro.desktop"]
+
+
+def test_switching_on_over_a_0_1_entry_leaves_one_entry(tmp_path: Path) -> None:
+    write_legacy_desktop(tmp_path, "/opt/recipro/recipro --minimized")
+    entry = Autostart(platform="linux", env={"XDG_CONFIG_HOME": str(tmp_path)}, command=["/opt/recipro/recipro"])
+    entry.enable()
+    assert autostart_files(tmp_path) == ["io.github.recipro.Recipro.desktop"]
+    write_legacy_desktop(tmp_path, "/opt/recipro/recipro --minimized")  # say 0.1 ran again and wrote it back
+    entry.disable()
+    assert autostart_files(tmp_path) == []
+    assert not entry.is_enabled()
+
+
+def test_a_0_1_entry_switched_off_stays_off_and_a_foreign_recipro_desktop_is_left_alone(tmp_path: Path) -> None:
+    write_legacy_desktop(tmp_path, "/opt/recipro/recipro --minimized", enabled=False)
+    entry = Autostart(platform="linux", env={"XDG_CONFIG_HOME": str(tmp_path)}, command=["/opt/recipro/recipro"])
+    assert not entry.is_enabled()
+    assert entry.replace_legacy()
+    assert autostart_files(tmp_path) == []
+    assert not entry.is_enabled()
+
+    foreign = "[Desktop Entry]\nType=Application\nName=Someone else's recipro\nExec=recipro\n"
+    (tmp_path / "autostart" / "recipro.desktop").write_text(foreign, encoding="utf-8")
+    assert not entry.is_enabled()
+    assert not entry.replace_legacy()
+    entry.enable()
+    entry.disable()
+    assert (tmp_path / "autostart" / "recipro.desktop").read_text(encoding="utf-8") == foreign
+
+
+def test_a_0_1_launch_agent_is_replaced_by_one_under_the_new_label(tmp_path: Path) -> None:
+    agents = tmp_path / "Library" / "LaunchAgents"
+    agents.mkdir(parents=True)
+    old_agent = {
+        "Label": "org.recipro.Recipro",
+        "ProgramArguments": ["/Applications/Recipro.app/Contents/MacOS/recipro", "--minimized"],
+        "RunAtLoad": True,
+        "ProcessType": "Interactive",
+        "LimitLoadToSessionType": "Aqua",
+    }
+    (agents / "org.recipro.Recipro.plist").write_bytes(plistlib.dumps(old_agent))
+    entry = Autostart(platform="darwin", home=tmp_path, command=["/elsewhere/recipro"])
+    assert entry.is_enabled()
+    assert entry.replace_legacy()
+    assert sorted(p.name for p in agents.iterdir()) == ["io.github.recipro.Recipro.plist"]
+    assert plistlib.loads((agents / "io.github.recipro.Recipro.plist").read_bytes()) == {
+        **old_agent,
+        "Label": "io.github.recipro.Recipro",
+    }
+    (agents / "org.recipro.Recipro.plist").write_bytes(plistlib.dumps(old_agent))
+    entry.disable()
+    assert list(agents.iterdir()) == []
+    assert not entry.is_enabled()
+
+
+def test_windows_has_no_0_1_entry_to_replace() -> None:
+    reg = FakeWinreg()
+    assert not Autostart(platform="win32", winreg_module=reg, command=["recipro.exe"]).replace_legacy()
+    assert reg.calls == []
