@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from recipro_desktop import APP_NAME
+from recipro_desktop import APP_NAME, APP_REVERSE_DNS, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION
 from recipro_desktop.core.clock import Clock, SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, JournalMissingError
 from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ORGANIZATION = "Recipro"
 PROBE_ENV = "RECIPRO_STARTUP_PROBE"  # benchmarks/gui_start.py: print paint/ready times, then quit
 DEMO_PEOPLE = 150
 
@@ -217,6 +216,12 @@ class AppController(QObject):
             from recipro_desktop.paths import log_dir
 
             logs.add_log_file(log_dir() / "recipro.log")
+            from recipro_desktop.services.autostart import Autostart
+
+            try:
+                Autostart().replace_legacy()  # 0.1's start-on-login entry, under today's name (once)
+            except OSError as exc:
+                log.warning("could not rename the start-on-login entry: %s", type(exc).__name__)
         self.follow_system_theme()
         if self.crash_dialogs and self.window is not None:
             self.window.errors.install()  # from now on a crash shows a (redacted) dialog, not just a log line
@@ -418,10 +423,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
     The light/dark theme is applied by the controller (:meth:`AppController.follow_system_theme`).
     """
-    QApplication.setApplicationName(APP_NAME)
-    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APP_NAME)  # X11's WM_CLASS class: the desktop entry's StartupWMClass
+    QApplication.setOrganizationName(SETTINGS_ORGANIZATION)  # with the domain: where QSettings() keeps its file
+    QApplication.setOrganizationDomain(ORGANIZATION_DOMAIN)
     QApplication.setApplicationDisplayName(APP_NAME)
-    QApplication.setDesktopFileName("recipro")
+    QApplication.setDesktopFileName(APP_REVERSE_DNS)  # Wayland's app id: the desktop entry's file name
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setWindowIcon(icon("app"))
@@ -466,7 +472,12 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
             log.warning("single-instance guard degraded")
     scratch = tempfile.TemporaryDirectory(prefix="recipro-shot-") if screenshot is not None else None
     # A screenshot must not overwrite the user's remembered window layout: it gets a throw-away settings file.
-    settings = QSettings(str(Path(scratch.name, "layout.ini")), QSettings.Format.IniFormat) if scratch else QSettings()
+    if scratch is not None:
+        settings = QSettings(str(Path(scratch.name, "layout.ini")), QSettings.Format.IniFormat)
+    else:
+        from recipro_desktop.ui.settings_store import user_settings
+
+        settings = user_settings()  # 0.1's (organisation "Recipro") carried over the first time
     controller = AppController(
         paths,
         demo=bool(args.demo),
