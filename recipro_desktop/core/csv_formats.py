@@ -3,8 +3,10 @@
 Pure functions and data only (no files are opened here; :mod:`core.csv_reader` parses a stream it is handed,
 :mod:`services.importer` opens files). Each rule answers a row of RELIABILITY §E/§F:
 
-- **Encoding** (E1-E3, E13, E14): BOM first (UTF-8, UTF-16 LE/BE, UTF-32), then strict UTF-8, then Windows-1252.
-  Never ``errors="replace"``: a byte no candidate can decode is an error naming its line and byte offset, and the
+- **Encoding** (E1-E3, E13, E14, issue 10): BOM first (UTF-8, UTF-16 LE/BE, UTF-32), then strict UTF-8, then the
+  most plausible legacy code page (:mod:`core.csv_encoding`: Windows-1250/1251/1252/1253/1254/1257, Shift-JIS,
+  ISO-8859-2, Mac Roman), with an *unsure* flag when that is a guess that could garble names. Never
+  ``errors="replace"``: a byte no candidate can decode is an error naming its line and byte offset, and the
   user can choose the encoding. Binary files (PNG bytes, a zip renamed ``.csv``, NUL-heavy data) are refused;
   UTF-16 without a BOM is recognised by its NUL pattern.
 - **Delimiter** (E4): sniffed from the header line only (``,`` ``;`` tab ``|``): data rows are full of commas in
@@ -33,6 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from recipro_desktop.core import csv_encoding
 from recipro_desktop.core.errors import JournalError
 
 MARKER_COLUMN = "__recipro_csv_v1"
@@ -52,18 +55,53 @@ MAX_DATA_ROWS = 200_000
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
-ENCODINGS = ("utf-8", "utf-16", "cp1252", "latin-1")
-"""What a user may choose when overriding detection (E3). ``utf-16`` needs a BOM or a NUL pattern."""
+ENCODINGS = (
+    "utf-8",
+    "utf-16",
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp932",
+    "iso-8859-2",
+    "mac_roman",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "koi8-r",
+    "cp1255",
+    "cp1256",
+    "gb18030",
+    "big5",
+    "cp949",
+    "latin-1",
+)
+"""What a user may choose when overriding detection (E3, issue 10), in the order the wizard lists them.
+``utf-16`` needs a BOM or a NUL pattern; the legacy code pages guessed automatically are
+:data:`core.csv_encoding.AUTO_ENCODINGS`."""
 
 ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-16": "UTF-16",
-    "utf-16-le": "UTF-16 (little-endian)",
-    "utf-16-be": "UTF-16 (big-endian)",
-    "utf-32-le": "UTF-32 (little-endian)",
-    "utf-32-be": "UTF-32 (big-endian)",
-    "cp1252": "Windows-1252 (Western European)",
-    "latin-1": "Latin-1 (ISO-8859-1)",
+    "utf-8": "Unicode (UTF-8)",
+    "utf-16": "Unicode (UTF-16)",
+    "utf-16-le": "Unicode (UTF-16 little-endian)",
+    "utf-16-be": "Unicode (UTF-16 big-endian)",
+    "utf-32-le": "Unicode (UTF-32 little-endian)",
+    "utf-32-be": "Unicode (UTF-32 big-endian)",
+    "cp1252": "Western European (Windows-1252)",
+    "cp1250": "Central European (Windows-1250)",
+    "cp1251": "Cyrillic (Windows-1251)",
+    "cp932": "Japanese (Shift-JIS, Windows-932)",
+    "iso-8859-2": "Central European (ISO-8859-2)",
+    "mac_roman": "Western European (Mac Roman)",
+    "cp1253": "Greek (Windows-1253)",
+    "cp1254": "Turkish (Windows-1254)",
+    "cp1257": "Baltic (Windows-1257)",
+    "koi8-r": "Cyrillic (KOI8-R)",
+    "cp1255": "Hebrew (Windows-1255)",
+    "cp1256": "Arabic (Windows-1256)",
+    "gb18030": "Chinese Simplified (GB18030)",
+    "big5": "Chinese Traditional (Big5)",
+    "cp949": "Korean (Windows-949)",
+    "latin-1": "Western European (ISO-8859-1, Latin-1)",
 }
 
 
@@ -77,6 +115,17 @@ class CsvError(JournalError):
         super().__init__(message)
         self.line = line
         self.offset = offset
+
+
+class EncodingUnsureError(CsvError):
+    """The file is not UTF-8 and its code page cannot be told with confidence (issue 10): importing it without
+    the user's choice could store garbled names. Carries the guess so a caller can name it."""
+
+    def __init__(
+        self, message: str, guess: EncodingGuess, *, line: int | None = None, offset: int | None = None
+    ) -> None:
+        super().__init__(message, line=line, offset=offset)
+        self.guess = guess
 
 
 # --- encodings ----------------------------------------------------------------------------------------------
@@ -103,16 +152,27 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class EncodingGuess:
-    """How to decode a file: the codec, how many BOM bytes to skip, and a sentence for the user."""
+    """How to decode a file: the codec, how many BOM bytes to skip, and a sentence for the user.
+
+    ``unsure`` is set when the file is not UTF-8 and its code page was a guess that could be wrong (issue 10):
+    show the guess and a preview, and let the user choose; ``alternatives`` are the runner-up code pages that
+    read the file differently, most plausible first.
+    """
 
     encoding: str
     bom: int = 0
     note: str = ""
+    unsure: bool = False
+    alternatives: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        name = ENCODING_NAMES.get(self.encoding, self.encoding)
-        return f"{name} with BOM" if self.bom else name
+        return encoding_label(self.encoding) + (" with BOM" if self.bom else "")
+
+
+def encoding_label(name: str) -> str:
+    """A code page in words ("Cyrillic (Windows-1251)"); the codec name itself when unknown."""
+    return ENCODING_NAMES.get(name, name)
 
 
 _BINARY_BYTES = (*range(0x00, 0x08), *range(0x0E, 0x1B), *range(0x1C, 0x20))
@@ -241,8 +301,8 @@ def _scan(source: ChunkSource, codec: str, skip: int) -> tuple[_DecodeFailure | 
     return None, non_ascii
 
 
-def _failure_error(failure: _DecodeFailure, encoding: str) -> CsvError:
-    name = ENCODING_NAMES.get(encoding, encoding)
+def _failure_error(failure: _DecodeFailure, encoding: str, *, tried: bool = False) -> CsvError:
+    name = "in any encoding Recipro tries by itself" if tried else encoding_label(encoding)
     return CsvError(
         f"Line {failure.line}: byte 0x{failure.byte:02X} at offset {failure.offset:,} is not valid {name}. "
         "Choose the file's encoding (for example Windows-1252 or Latin-1) and try again.",
@@ -276,15 +336,23 @@ def check_decodes(source: ChunkSource, guess: EncodingGuess) -> None:
         raise _failure_error(failure, guess.encoding)
 
 
-def detect_encoding(source: ChunkSource) -> EncodingGuess:
-    """Decide how to decode a whole file (E1-E3, E13, E14); ``source`` may be read more than once.
+def detect_encoding(source: ChunkSource, *, hint: str | None = None, allow_unsure: bool = False) -> EncodingGuess:
+    """Decide how to decode a whole file (E1-E3, E13, E14, issue 10); ``source`` may be read more than once.
 
-    Order: BOM → NUL pattern (UTF-16 without BOM, or binary) → strict UTF-8 → Windows-1252. UTF-8 is kept
-    (and the bad byte reported) when the file already held valid multi-byte UTF-8 before the bad byte, or when
-    the bad sequence is shaped like UTF-8 (an encoded surrogate): reading the rest as cp1252 would garble it.
+    Order: BOM → NUL pattern (UTF-16 without BOM, or binary) → strict UTF-8 → the legacy code page that reads the
+    first :data:`~core.csv_encoding.SAMPLE_BYTES` most plausibly (:func:`core.csv_encoding.detect_legacy`), then
+    checked strictly over the whole file. A BOM and valid UTF-8 are decisive and never reach the guesser. UTF-8 is
+    kept (and the bad byte reported) when the file already held valid multi-byte UTF-8 before the bad byte, or
+    when the bad sequence is shaped like UTF-8 (an encoded surrogate): reading the rest as a code page would
+    garble it.
+
+    Args:
+        hint: the system's ANSI code page (:func:`core.csv_encoding.system_code_page`), a tie-breaker only.
+        allow_unsure: return an unsure guess (``guess.unsure``) instead of raising; the wizard shows it.
 
     Raises:
         CsvError: empty, binary, or undecodable by every candidate (with line and byte offset).
+        EncodingUnsureError: the code page is a guess that may be wrong, and ``allow_unsure`` is False.
     """
     head = _head(source)
     if not head:
@@ -312,15 +380,64 @@ def detect_encoding(source: ChunkSource) -> EncodingGuess:
         return EncodingGuess("utf-8", 0, "valid UTF-8" if non_ascii else "plain ASCII")
     if failure.non_ascii_before or failure.shaped_like_utf8:
         raise _failure_error(failure, "utf-8")
-    guess = EncodingGuess("cp1252", 0, "not UTF-8: probably Excel on Windows")
-    check_decodes(source, guess)
+    guess = _legacy_guess(source, failure, hint)
+    if guess.unsure and not allow_unsure:
+        raise _unsure_error(_head(source, csv_encoding.SAMPLE_BYTES), guess)
     return guess
 
 
+def _legacy_guess(source: ChunkSource, utf8_failure: _DecodeFailure, hint: str | None) -> EncodingGuess:
+    """The most plausible legacy code page that decodes the whole file (see :mod:`core.csv_encoding`)."""
+    found = csv_encoding.detect_legacy(_head(source, csv_encoding.SAMPLE_BYTES), hint=hint)
+    if found is None:
+        raise _failure_error(utf8_failure, "", tried=True)
+    first_failure: _DecodeFailure | None = None
+    for position, reading in enumerate(found.readings):
+        failure, _ = _scan(source, reading.encoding, 0)  # the sample decoded; a later byte may not
+        if failure is not None:
+            first_failure = first_failure or failure
+            continue
+        others = tuple(r.encoding for r in found.readings if r.encoding != reading.encoding)[:3]
+        note = found.reason if position == 0 else "the likelier code pages cannot read the whole file"
+        return EncodingGuess(reading.encoding, 0, f"not UTF-8: {note}", found.unsure or position > 0, others)
+    assert first_failure is not None
+    raise _failure_error(first_failure, found.encoding)
+
+
+def _unsure_error(head: bytes, guess: EncodingGuess) -> EncodingUnsureError:
+    at = next(i for i, b in enumerate(head) if b >= 0x80)  # the guess exists because a non-ASCII byte does
+    line = line_of_offset(head, at)
+    others = " or ".join(encoding_label(e) for e in guess.alternatives[:2])
+    choices = f" (it could also be {others})" if others else ""
+    return EncodingUnsureError(
+        f"Line {line}: byte 0x{head[at]:02X} at offset {at:,} is not UTF-8, and the file's encoding cannot be told "
+        f"for sure: it reads best as {guess.label}{choices}. Nothing was imported; choose the encoding "
+        f"(for example recipro import --encoding {guess.encoding}) after checking the names.",
+        guess,
+        line=line,
+        offset=at,
+    )
+
+
 def user_encoding(name: str, head: bytes) -> EncodingGuess:
-    """The encoding a user chose (E3 override), with the BOM skipped when the file has the matching one."""
+    """The encoding a user chose (E3 override), with the BOM skipped when the file has the matching one.
+
+    Any alias Python knows is accepted ("windows-1251", "CP1251", "shift_jis" → itself); the ones of
+    :data:`ENCODINGS` come back under their key so they show with their name.
+
+    Raises:
+        CsvError: not an encoding at all (the message lists the usual ones).
+    """
     found = bom_encoding(head)
-    wanted = name.lower()
+    wanted = name.strip().lower()
+    try:
+        codec = codecs.lookup(wanted).name
+    except LookupError:
+        raise CsvError(f"Unknown encoding {name!r}. Use one of: {', '.join(e for e in ENCODINGS)}.") from None
+    if wanted not in ("utf-16", "utf-8-sig"):
+        wanted = next((key for key in ENCODINGS if codecs.lookup(key).name == codec), wanted)
+    if wanted == "utf-8-sig":
+        wanted = "utf-8"
     if wanted == "utf-16":
         if found is not None and found.encoding.startswith("utf-16"):
             return found

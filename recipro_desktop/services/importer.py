@@ -51,6 +51,7 @@ from recipro_desktop.core.csv_contacts import (
     match_keys,
     merge_contact,
 )
+from recipro_desktop.core.csv_encoding import system_code_page
 from recipro_desktop.core.csv_formats import (
     DELIMITER_NAMES,
     FIELDS_BY_KEY,
@@ -62,6 +63,7 @@ from recipro_desktop.core.csv_formats import (
     CsvFormat,
     DateOrder,
     EncodingGuess,
+    EncodingUnsureError,
     FieldKind,
     ValueProblem,
     auto_map,
@@ -72,6 +74,7 @@ from recipro_desktop.core.csv_formats import (
     defuse,
     detect_encoding,
     detect_format,
+    encoding_label,
     header_index,
     infer_date_order,
     sniff_delimiter,
@@ -118,6 +121,7 @@ READ_CHUNK = 1 << 16
 
 __all__ = [
     "DuplicatePolicy",
+    "EncodingUnsureError",
     "FileChangedError",
     "ImportCancelledError",
     "ImportLimits",
@@ -206,6 +210,9 @@ class ImportSettings:
     duplicates: DuplicatePolicy = DuplicatePolicy.SKIP
     skip_bad_rows: bool = True
     limits: ImportLimits = ImportLimits()
+    refuse_unsure_encoding: bool = False
+    """Raise :class:`EncodingUnsureError` instead of reading a file whose code page is only a guess (issue 10):
+    what :func:`run_import` does for a real import; the wizard shows the guess and a preview instead."""
 
 
 Progress = Callable[[int, int | None], object]
@@ -357,7 +364,9 @@ def _layout(source: _Source, settings: ImportSettings) -> _Layout:
         guess = user_encoding(settings.encoding, head)
         check_decodes(source.chunks, guess)
     else:
-        guess = detect_encoding(source.chunks)
+        guess = detect_encoding(
+            source.chunks, hint=system_code_page(), allow_unsure=not settings.refuse_unsure_encoding
+        )
     with source.open() as stream:
         text = _text(stream, guess)
         lines = []
@@ -582,6 +591,7 @@ class ImportPlan:
     settings_rows: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
+    encoding: EncodingGuess | None = None  # how a single CSV file was decoded (None for a Recipro export)
 
     @property
     def rejected(self) -> int:
@@ -784,6 +794,7 @@ def _plan_contacts(
         existing=existing,
         notes=[*inspection.notes, *inspection.warnings, *notes],
         ignored_columns=ignored,
+        encoding=inspection.encoding,
     )
 
 
@@ -1356,6 +1367,20 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     before_images: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    encoding: EncodingGuess | None = None
+
+    @property
+    def encoding_warning(self) -> str | None:
+        """A sentence when the file's code page was a guess (issue 10), else None."""
+        guess = self.encoding
+        if guess is None or not guess.unsure:
+            return None
+        others = " or ".join(encoding_label(e) for e in guess.alternatives[:2])
+        could = f"; it could also be {others}" if others else ""
+        return (
+            f"The encoding of {self.source_name} is a guess: read as {guess.label}{could}. Check that the names "
+            f"look right; if not, choose the encoding (--encoding NAME)."
+        )
 
     @property
     def rows_read(self) -> int:
@@ -1395,6 +1420,7 @@ def _report(plan: ImportPlan, resolution: Resolution, batch_id: UUID | None, *, 
         warnings=_row_warnings(plan),
         notes=tuple(plan.notes),
         before_images=tuple(resolution.before),
+        encoding=plan.encoding,
     )
 
 
@@ -1476,7 +1502,17 @@ def run_import(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    """Plan, resolve and (unless ``dry_run``) write an import in one call: what ``recipro import`` does."""
+    """Plan, resolve and (unless ``dry_run``) write an import in one call: what ``recipro import`` does.
+
+    A file whose code page is only a guess (issue 10) is refused with :class:`EncodingUnsureError` before
+    anything is read, unless ``settings.encoding`` names it: nobody sees a preview here, and garbled names would be
+    stored silently. A dry run reads it anyway (it stores nothing) and its report says it was a guess.
+
+    Raises:
+        EncodingUnsureError: see above. CsvError, ImportCancelledError, JournalError: as :func:`plan_import`.
+    """
+    if not dry_run and not settings.encoding:
+        settings = dataclasses.replace(settings, refuse_unsure_encoding=True)
     plan = plan_import(service, path, settings, progress=progress, cancelled=cancelled)
     resolution = resolve(plan)
     try:
@@ -1532,6 +1568,8 @@ def summary_text(report: ImportReport, *, max_rows: int = 20) -> str:
         f"{_plural(report.rejected, 'row')} rejected",
     ]
     lines = [f"{head}{report.source_name} ({FORMAT_LABELS[report.format]}): {', '.join(parts)}."]
+    if report.encoding_warning:
+        lines.append(report.encoding_warning)
     if len(report.added_by_kind) > 1 or (report.added_by_kind and ItemKind.PERSON not in report.added_by_kind):
         kinds = ", ".join(_plural(n, SINGULAR[k], KIND_LABELS[k]) for k, n in report.added_by_kind.items())
         lines.append(f"Added: {kinds}.")
@@ -1566,6 +1604,15 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         ],
         "warnings": list(report.warnings),
         "notes": list(report.notes),
+        "encoding": None
+        if report.encoding is None
+        else {
+            "name": report.encoding.encoding,
+            "label": report.encoding.label,
+            "bom": bool(report.encoding.bom),
+            "unsure": report.encoding.unsure,
+            "alternatives": list(report.encoding.alternatives),
+        },
     }
 
 
