@@ -141,7 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--format", choices=("auto", "recipro", "linkedin", "google", "outlook", "generic"), default="auto"
     )
-    imp.add_argument("--encoding", default=None, help="override the detected encoding (utf-8, cp1252, utf-16...)")
+    imp.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="read the file in this encoding (utf-8, utf-16, cp1252, cp1250, cp1251, cp932, iso-8859-2, mac_roman...); "
+        "needed when the file is not UTF-8 and its code page cannot be told for sure",
+    )
     imp.add_argument(
         "--duplicates",
         choices=("skip", "update", "add"),
@@ -450,6 +456,8 @@ class Cli:
             report = run_import(journal.service, source, settings, dry_run=self.args.dry_run)
         finally:
             journal.close()
+        if report.encoding_warning:  # only a dry run gets here with a guessed encoding (issue 10)
+            print(f"recipro: warning: {report.encoding_warning}", file=sys.stderr)
         if self.args.json:
             import json
 
