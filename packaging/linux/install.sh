@@ -11,6 +11,7 @@
 set -eu
 
 APP=recipro
+ID=io.github.recipro.Recipro # the app's identity (recipro_desktop.APP_REVERSE_DNS): desktop entry and icon name
 MARKER=.recipro-install  # in the installed folder: what the install added outside it, one "kind path" a line
 
 say() { printf '%s\n' "$*"; }
@@ -25,7 +26,7 @@ usage() {
     say "Installs Recipro for the current user only (no administrator rights needed):"
     say "  the program        \${XDG_DATA_HOME:-~/.local/share}/recipro-app/"
     say "  the command        ~/.local/bin/recipro"
-    say "  the menu entry     \${XDG_DATA_HOME:-~/.local/share}/applications/recipro.desktop, and icons"
+    say "  the menu entry     \${XDG_DATA_HOME:-~/.local/share}/applications/$ID.desktop, and icons"
     say "--uninstall removes those again. Your journal and its backups are never touched."
 }
 
@@ -80,7 +81,8 @@ link=$bin_dir/$APP
 apps_dir=$data_home/applications
 icons_dir=$data_home/icons/hicolor
 journal_dir=${RECIPRO_DATA_DIR:-$data_home/$APP}
-autostart=$config_home/autostart/$APP.desktop
+autostart=$config_home/autostart/$ID.desktop
+legacy_autostart=$config_home/autostart/$APP.desktop # the name Recipro 0.1 gave it
 
 nl='
 '
@@ -211,10 +213,12 @@ if [ $mode = uninstall ]; then
     manifest=$(cat "$app_dir/$MARKER")
     say "Removing Recipro from $app_dir ..."
     rm -rf "$app_dir"
-    if [ -f "$autostart" ] && grep -q '^X-Recipro-Autostart=true' "$autostart" && grep -qF -e "$app_dir/" -e "$link" "$autostart"; then
-        rm -f "$autostart"
-        say "Removed the start-on-login entry ($autostart)."
-    fi
+    for entry in "$autostart" "$legacy_autostart"; do
+        if [ -f "$entry" ] && grep -q '^X-Recipro-Autostart=true' "$entry" && grep -qF -e "$app_dir/" -e "$link" "$entry"; then
+            rm -f "$entry"
+            say "Removed the start-on-login entry ($entry)."
+        fi
+    done
     remove_listed "$manifest"
     say "Recipro is uninstalled: its program folder, menu entry and icons are gone, and the $APP command it linked."
     journal_note
@@ -225,7 +229,7 @@ fi
 # --- install ------------------------------------------------------------------------------------------------
 
 here=$(cd "$(dirname "$0")" && pwd -P)
-if [ ! -x "$here/$APP" ] || [ ! -f "$here/share/applications/$APP.desktop" ]; then
+if [ ! -x "$here/$APP" ] || [ ! -f "$here/share/applications/$ID.desktop" ]; then
     fail "run this script from the unpacked Recipro folder (it needs $APP and share/ beside it)."
 fi
 case $here/ in
@@ -306,20 +310,20 @@ esac
 # The menu entry, pointing at the installed program by its absolute path.
 quoted=$(exec_quote "$app_dir/$APP")
 make_dir "$apps_dir"
-desktop_tmp=$apps_dir/.$APP.desktop.new.$$
+desktop_tmp=$apps_dir/.$ID.desktop.new.$$
 while IFS= read -r line || [ -n "$line" ]; do
     case $line in
     "Exec=$APP" | "Exec=$APP "*) printf 'Exec=%s%s\n' "$quoted" "${line#"Exec=$APP"}" ;;
     "TryExec="*) printf 'TryExec=%s\n' "$(printf '%s\n' "$app_dir/$APP" | sed 's/\\/\\\\/g')" ;;
     *) printf '%s\n' "$line" ;;
     esac
-done <"$here/share/applications/$APP.desktop" >"$desktop_tmp"
-put_file "$desktop_tmp" "$apps_dir/$APP.desktop"
+done <"$here/share/applications/$ID.desktop" >"$desktop_tmp"
+put_file "$desktop_tmp" "$apps_dir/$ID.desktop"
 rm -f "$desktop_tmp"
 
 # The icons, one per size the bundle carries.
 icon_count=0
-for icon in "$here"/share/icons/hicolor/*/apps/"$APP".png "$here"/share/icons/hicolor/*/apps/"$APP".svg; do
+for icon in "$here"/share/icons/hicolor/*/apps/"$ID".png "$here"/share/icons/hicolor/*/apps/"$ID".svg; do
     [ -f "$icon" ] || continue
     size_dir=$(basename "$(dirname "$(dirname "$icon")")")
     put_file "$icon" "$icons_dir/$size_dir/apps/$(basename "$icon")"
@@ -331,7 +335,7 @@ refresh_caches install
 say "Installed Recipro:"
 say "  program     $app_dir/$APP"
 [ "$link_state" = foreign ] || say "  command     $link"
-say "  menu entry  $apps_dir/$APP.desktop ($icon_count icons)"
+say "  menu entry  $apps_dir/$ID.desktop ($icon_count icons)"
 case ":${PATH:-}:" in
 *":$bin_dir:"*) ;;
 *) [ "$link_state" = foreign ] || say "Note: $bin_dir is not on your PATH; add it to run 'recipro' from a terminal." ;;

@@ -24,13 +24,13 @@ from types import ModuleType
 
 import pytest
 
-from recipro_desktop import APP_ID, APP_NAME
+from recipro_desktop import APP_ID, APP_NAME, APP_REVERSE_DNS, HOMEPAGE, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION
 from recipro_desktop.services.autostart import Autostart, desktop_entry, parse_desktop_entry, split_exec
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGING = ROOT / "packaging"
-DESKTOP = PACKAGING / "linux" / "recipro.desktop"
-METAINFO = PACKAGING / "linux" / "io.github.recipro.Recipro.metainfo.xml"
+DESKTOP = PACKAGING / "linux" / f"{APP_REVERSE_DNS}.desktop"
+METAINFO = PACKAGING / "linux" / f"{APP_REVERSE_DNS}.metainfo.xml"
 INSTALL_SH = PACKAGING / "linux" / "install.sh"
 ICO = PACKAGING / "windows" / "recipro.ico"
 ICNS = PACKAGING / "macos" / "recipro.icns"
@@ -115,6 +115,12 @@ def load_make_icons() -> ModuleType:
     return module
 
 
+def require_tool(name: str, package: str) -> None:
+    """The validators are part of the check: CI installs them, so their absence fails instead of skipping."""
+    if shutil.which(name) is None:
+        pytest.fail(f"{name} is not installed: apt-get install {package}")
+
+
 def validator_spec_version() -> tuple[int, int]:
     """The Desktop Entry specification version the installed desktop-file-validate knows ("... 1.4.")."""
     help_text = subprocess.run(["desktop-file-validate", "--help"], capture_output=True, text=True).stdout
@@ -133,6 +139,7 @@ SPEC_1_5_ONLY = (
 
 
 def assert_desktop_file_valid(path: Path) -> None:
+    require_tool("desktop-file-validate", "desktop-file-utils")
     result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
     messages = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.strip()]
     if validator_spec_version() >= (1, 5):
@@ -163,34 +170,45 @@ def test_desktop_entry_keys() -> None:
     assert keywords[-1] == "" and {"contacts", "relationships", "gratitude"} <= set(keywords)
 
 
-def test_desktop_entry_icon_matches_the_autostart_entry_and_the_icon_files() -> None:
+def test_desktop_entry_icon_matches_the_autostart_entry_and_the_identity() -> None:
     entry = read_desktop(DESKTOP)
     autostart = parse_desktop_entry(desktop_entry(["/opt/recipro/recipro"]))
-    assert entry["Icon"] == autostart["Icon"] == APP_ID
+    assert entry["Icon"] == autostart["Icon"] == APP_REVERSE_DNS == "io.github.recipro.Recipro"
     assert DESKTOP.name == f"{entry['Icon']}.desktop"
-    assert [p.name for p in sorted(PACKAGING.glob("icons/*.png"))] == sorted(
-        f"{entry['Icon']}-{n}.png" for n in PNG_SIZES
-    )
+    assert [p.name for p in sorted(PACKAGING.glob("icons/*.png"))] == sorted(f"recipro-{n}.png" for n in PNG_SIZES)
 
 
-def test_desktop_file_name_and_wm_class_are_what_the_app_sets() -> None:
+def test_the_spec_and_install_sh_name_files_by_the_identity() -> None:
+    """The spec reads the identity from the package; install.sh (a shell script) spells it once, the same."""
+    spec = (PACKAGING / "recipro.spec").read_text(encoding="utf-8")
+    assert 'APP_ID = re.search(r\'^APP_REVERSE_DNS = "([^"]+)"\'' in spec
+    assert "bundle_identifier=APP_ID" in spec
+    assert re.search(r'target / f"\{APP_ID\}\.png"', spec)
+    assert re.search(r"^ID=(\S+)", INSTALL_SH.read_text(encoding="utf-8"), re.M)[1] == APP_REVERSE_DNS  # type: ignore[index]
+
+
+def test_desktop_file_name_wm_class_and_settings_are_what_the_app_sets() -> None:
     """Wayland matches windows by the desktop file name, X11 by WM_CLASS, whose class Qt takes from the
-    application name (xprop on the running app under Xvfb: WM_CLASS = "recipro", "Recipro")."""
+    application name (xprop on the running app under Xvfb: WM_CLASS = "recipro", "Recipro"). The settings
+    organisation and domain are the same identity (macOS: io.github.recipro.Recipro.plist, the bundle id)."""
     code = (
         "from recipro_desktop.app import make_application\n"
         "app = make_application([])\n"
         "print(app.desktopFileName()); print(app.applicationName())\n"
+        "print(app.organizationName()); print(app.organizationDomain())\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    desktop_file_name, application_name = result.stdout.split()
+    desktop_file_name, application_name, organization, domain = result.stdout.split()
     entry = read_desktop(DESKTOP)
     assert DESKTOP.name == f"{desktop_file_name}.desktop"
     assert entry["StartupWMClass"] == application_name == APP_NAME
+    assert organization == SETTINGS_ORGANIZATION == "io.github.recipro"
+    assert domain == ORGANIZATION_DOMAIN
+    assert ".".join([*reversed(domain.split(".")), application_name]) == APP_REVERSE_DNS
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils is not installed")
 def test_desktop_file_validate_accepts_the_entry() -> None:
     assert_desktop_file_valid(DESKTOP)
 
@@ -201,10 +219,19 @@ def test_desktop_file_validate_accepts_the_entry() -> None:
 def test_metainfo_matches_the_desktop_entry_and_the_project() -> None:
     root = ET.parse(METAINFO).getroot()
     assert root.tag == "component" and root.get("type") == "desktop-application"
-    assert root.findtext("id") == "io.github.recipro.Recipro"
+    assert root.findtext("id") == APP_REVERSE_DNS
     assert root.findtext("name") == APP_NAME
     assert root.findtext("metadata_license") == "CC0-1.0"
-    assert root.findtext("project_license") == PYPROJECT["project"]["license"]["text"]
+    assert root.findtext("project_license") == PYPROJECT["project"]["license"]
+    developer = root.find("developer")
+    assert developer is not None and developer.get("id") == SETTINGS_ORGANIZATION and developer.findtext("name")
+    urls = PYPROJECT["project"]["urls"]
+    assert {u.get("type"): u.text for u in root.iterfind("url")} == {
+        "homepage": urls["Homepage"],
+        "bugtracker": urls["Issues"],
+        "vcs-browser": urls["Source"],
+    }
+    assert urls["Homepage"] == HOMEPAGE
     launchable = root.find("launchable")
     assert launchable is not None and launchable.get("type") == "desktop-id"
     assert launchable.text == DESKTOP.name
@@ -218,7 +245,26 @@ def test_metainfo_matches_the_desktop_entry_and_the_project() -> None:
     assert [c.text for c in root.iterfind("categories/category")] == entry["Categories"].split(";")[:-1]
     assert [k.text for k in root.iterfind("keywords/keyword")] == entry["Keywords"].split(";")[:-1]
     assert {c.text for c in root.iterfind("supports/control")} == {"pointing", "keyboard"}
-    assert root.find("screenshots") is None  # nowhere to host them yet
+    assert [r.get("version") for r in releases] == ["0.1.0"]
+
+
+def test_metainfo_screenshots_are_the_readme_screenshots_on_github() -> None:
+    root = ET.parse(METAINFO).getroot()
+    shots = root.findall("screenshots/screenshot")
+    assert [s.get("type") for s in shots] == ["default"] + [None] * (len(shots) - 1)
+    prefix = PYPROJECT["project"]["urls"]["Source"].replace("https://github.com/", "https://raw.githubusercontent.com/")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for shot in shots:
+        assert (shot.findtext("caption") or "").strip()
+        image = shot.find("image")
+        assert image is not None and image.get("type") == "source"
+        url = image.text or ""
+        assert url.startswith(f"{prefix}/main/docs/screenshots/")
+        local = ROOT / url.removeprefix(f"{prefix}/main/")
+        assert local.is_file(), url  # the file exists in the repository
+        assert png_header(local.read_bytes())[:2] == (int(image.get("width", 0)), int(image.get("height", 0)))
+        assert local.relative_to(ROOT).as_posix() in readme  # the screenshots the README shows
+    assert len(shots) == len(list((ROOT / "docs" / "screenshots").glob("*.png")))
 
 
 def test_metainfo_description_tells_a_software_centre_what_recipro_is() -> None:
@@ -228,14 +274,34 @@ def test_metainfo_description_tells_a_software_centre_what_recipro_is() -> None:
         assert phrase in description
 
 
-@pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstream is not installed")
-def test_appstreamcli_validates_the_metainfo() -> None:
+def appstream_version() -> tuple[int, ...]:
+    out = subprocess.run(["appstreamcli", "--version"], capture_output=True, text=True).stdout
+    found = re.search(r"(\d+)\.(\d+)", out)
+    assert found, out
+    return int(found[1]), int(found[2])
+
+
+# Pedantic hints and infos accepted on purpose, each for a reason (anything else fails):
+ACCEPTED_HINTS = {
+    # The id keeps the app's capitalised name, as published (Flathub accepts it; renaming an id breaks updates).
+    ("cid-contains-uppercase-letter", APP_REVERSE_DNS),
+}
+# AppStream before 1.0 (Debian 12, Ubuntu 22.04) does not know <developer>, which 1.0 wants instead of the
+# deprecated <developer_name>.
+ACCEPTED_BEFORE_1_0 = {("unknown-tag", "developer")}
+
+
+def test_appstreamcli_validates_the_metainfo_pedantically() -> None:
+    require_tool("appstreamcli", "appstream")
     result = subprocess.run(
-        ["appstreamcli", "validate", "--no-net", "--explain", str(METAINFO)], capture_output=True, text=True
+        ["appstreamcli", "validate", "--pedantic", "--no-net", str(METAINFO)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation was successful" in result.stdout
-    assert "W:" not in result.stdout and "I:" not in result.stdout, result.stdout  # no warnings or infos either
+    issues = set(re.findall(r"^[EWIP]: [^:]+:\d*: (\S+)(?: (\S+))?$", result.stdout, re.M))
+    accepted = ACCEPTED_HINTS | (ACCEPTED_BEFORE_1_0 if appstream_version() < (1, 0) else set())
+    assert issues - accepted == set(), result.stdout
+    assert not re.search(r"^[EW]:", result.stdout, re.M), result.stdout
 
 
 # --- icons ----------------------------------------------------------------------------------------------------
@@ -287,8 +353,11 @@ def test_make_icons_output_is_deterministic(qapp: object) -> None:
 # --- install.sh -----------------------------------------------------------------------------------------------
 
 
-def make_bundle(folder: Path, version: str, icon_sizes: tuple[int, ...] = PNG_SIZES) -> Path:
-    """A fake one-folder bundle laid out as the PyInstaller spec lays out the real one."""
+def make_bundle(
+    folder: Path, version: str, icon_sizes: tuple[int, ...] = PNG_SIZES, *, desktop_id: str = APP_REVERSE_DNS
+) -> Path:
+    """A fake one-folder bundle laid out as the PyInstaller spec lays out the real one (``desktop_id="recipro"``
+    and the 0.1 install.sh give a 0.1 bundle)."""
     bundle = folder / "recipro"
     if bundle.exists():
         shutil.rmtree(bundle)
@@ -300,13 +369,13 @@ def make_bundle(folder: Path, version: str, icon_sizes: tuple[int, ...] = PNG_SI
     (bundle / "_internal" / "libfake.so.1").symlink_to("libfake.so")
     shutil.copy2(INSTALL_SH, bundle / "install.sh")
     (bundle / "share" / "applications").mkdir(parents=True)
-    shutil.copy2(DESKTOP, bundle / "share" / "applications" / DESKTOP.name)
+    shutil.copy2(DESKTOP, bundle / "share" / "applications" / f"{desktop_id}.desktop")
     (bundle / "share" / "metainfo").mkdir()
     shutil.copy2(METAINFO, bundle / "share" / "metainfo" / METAINFO.name)
     for size in icon_sizes:
         apps = bundle / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps"
         apps.mkdir(parents=True)
-        shutil.copy2(PACKAGING / "icons" / f"recipro-{size}.png", apps / "recipro.png")
+        shutil.copy2(PACKAGING / "icons" / f"recipro-{size}.png", apps / f"{desktop_id}.png")
     return bundle
 
 
@@ -369,19 +438,18 @@ def test_install_upgrade_and_uninstall_leave_the_home_as_it_was(
     assert subprocess.run([str(link), "--demo"], capture_output=True, text=True).stdout == "fake recipro 1.0 --demo\n"
     assert f"{home / '.local' / 'bin'} is not on your PATH" in result.stdout
 
-    installed = read_desktop(data_home / "applications" / "recipro.desktop")
+    installed = read_desktop(data_home / "applications" / DESKTOP.name)
     command = split_exec(installed["Exec"])
     assert command == [str(exe)] and Path(command[0]).is_absolute()
     assert subprocess.run(command, capture_output=True, text=True).stdout == "fake recipro 1.0 \n"
-    assert installed["Icon"] == "recipro"
+    assert installed["Icon"] == APP_REVERSE_DNS
     assert {k: v for k, v in installed.items() if k != "Exec"} == {
         k: v for k, v in read_desktop(DESKTOP).items() if k != "Exec"
     }
     for size in PNG_SIZES:
-        icon = data_home / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "recipro.png"
+        icon = data_home / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_REVERSE_DNS}.png"
         assert icon.read_bytes() == (PACKAGING / "icons" / f"recipro-{size}.png").read_bytes()
-    if shutil.which("desktop-file-validate"):
-        assert_desktop_file_valid(data_home / "applications" / "recipro.desktop")
+    assert_desktop_file_valid(data_home / "applications" / DESKTOP.name)
 
     # Upgrade from a newer download that no longer ships the 512 px icon.
     bundle = make_bundle(tmp_path / "download", "2.0", icon_sizes=PNG_SIZES[:-1])
@@ -504,3 +572,26 @@ def test_a_running_recipro_is_neither_replaced_nor_removed(
 def test_install_sh_is_shellcheck_clean() -> None:
     result = subprocess.run(["shellcheck", "-s", "sh", str(INSTALL_SH)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_upgrading_a_0_1_install_renames_the_menu_entry_and_icons(
+    tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
+) -> None:
+    """0.1 installed recipro.desktop and hicolor/*/apps/recipro.png; the upgrade leaves only the new names."""
+    home = isolated_environment
+    data_home = Path(user_env["XDG_DATA_HOME"])
+    before = tree(home)
+    old = make_bundle(tmp_path / "old", "0.1", desktop_id="recipro")
+    shutil.copy2(Path(__file__).with_name("install_0_1.sh"), old / "install.sh")  # 0.1's installer, verbatim
+    assert run_install(old / "install.sh", env=user_env).returncode == 0
+    assert (data_home / "applications" / "recipro.desktop").is_file()
+
+    new = make_bundle(tmp_path / "new", "0.2")
+    result = run_install(new / "install.sh", env=user_env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (data_home / "applications").glob("*.desktop")) == [DESKTOP.name]
+    icons = sorted(p.name for p in (data_home / "icons" / "hicolor").rglob("*.png"))
+    assert icons == [f"{APP_REVERSE_DNS}.png"] * len(PNG_SIZES)
+
+    assert run_install(data_home / "recipro-app" / "install.sh", "--uninstall", env=user_env).returncode == 0
+    assert tree(home) == before
