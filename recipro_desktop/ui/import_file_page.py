@@ -3,6 +3,11 @@
 Inspection (encoding, delimiter, header, format, first rows) runs on the journal worker; the page is complete once
 it succeeded. A file that cannot be imported at all (empty, binary, undecodable, too large: E3, E12, E13) says so
 here, in words, before anything else happens.
+
+For a CSV file the page always says which encoding it is read in ("Read as: Cyrillic (Windows-1251)"), with a
+combo to change it and a preview of the first rows as they read; choosing another encoding reads the file again
+on the worker and the preview follows. When the encoding of a file that is not UTF-8 was only a guess (issue 10),
+a warning asks the user to check the names in the preview: a wrong code page turns "Анна" into "Àííà" silently.
 """
 
 from __future__ import annotations
@@ -13,19 +18,23 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
     QWizardPage,
 )
 
-from recipro_desktop.core.csv_formats import ENCODING_NAMES, FORMAT_LABELS, CsvError
-from recipro_desktop.services.importer import ImportSettings, Inspection, inspect_source
+from recipro_desktop.core.csv_formats import CONTACT_FIELDS, ENCODINGS, FORMAT_LABELS, CsvError, encoding_label
+from recipro_desktop.services.importer import SAMPLE_ROWS, ImportSettings, Inspection, inspect_source
+from recipro_desktop.ui.csv_sample_model import CsvSampleModel
 from recipro_desktop.ui.journal_client import user_message
 
 if TYPE_CHECKING:
@@ -43,6 +52,26 @@ FORMATS_TEXT = (
     "Portuguese, Dutch and Polish are matched for you"
 )
 FILE_FILTER = "CSV files (*.csv *.tsv *.txt);;Recipro export (*.zip);;All files (*)"
+PREVIEW_ROWS = 5
+PREVIEW_COLUMNS = 6
+_FIELD_ORDER = {f.key: n for n, f in enumerate(CONTACT_FIELDS)}
+
+
+def combo_key(encoding: str) -> str:
+    """The encoding combo's entry for a codec the file was read with (UTF-16 LE/BE are one choice)."""
+    return "utf-16" if encoding.startswith("utf-16") else encoding
+
+
+def preview_columns(inspection: Inspection, limit: int = PREVIEW_COLUMNS) -> list[int]:
+    """The columns worth showing first: the mapped ones in field order (names first), then other columns with
+    something in them. An Outlook export has ~90 columns, most empty; the user must see the names."""
+    filled = [i for i in range(len(inspection.headers)) if any(i < len(r) and r[i] for r in inspection.sample)]
+    mapped = sorted(
+        (i for i in filled if inspection.mapping.get(i)),
+        key=lambda i: (_FIELD_ORDER.get(inspection.mapping[i], 99), i),
+    )
+    rest = [i for i in filled if i not in mapped]
+    return (mapped + rest)[:limit] or list(range(min(limit, len(inspection.headers))))
 
 
 class ImportFilePage(QWizardPage):
@@ -79,29 +108,51 @@ class ImportFilePage(QWizardPage):
         self.statusLabel.setWordWrap(True)
         layout.addWidget(self.statusLabel)
         self.encodingRow = QWidget(self)
+        self.encodingRow.setObjectName("encodingRow")
         encoding_layout = QHBoxLayout(self.encodingRow)
         encoding_layout.setContentsMargins(0, 0, 0, 0)
-        encoding_label = QLabel("Read it as:", self.encodingRow)
+        encoding_label_widget = QLabel("&Read as:", self.encodingRow)
         self.encodingCombo = QComboBox(self.encodingRow)
         self.encodingCombo.setObjectName("encodingCombo")
         self.encodingCombo.setAccessibleName("Encoding to read the file with")
-        for name in ("cp1252", "latin-1", "utf-8", "utf-16"):
-            self.encodingCombo.addItem(ENCODING_NAMES[name], name)
-        encoding_label.setBuddy(self.encodingCombo)
-        self.retryButton = QPushButton("&Try this encoding", self.encodingRow)
-        self.retryButton.setObjectName("retryButton")
-        encoding_layout.addWidget(encoding_label)
+        self.encodingCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for name in ENCODINGS:
+            self.encodingCombo.addItem(encoding_label(name), name)
+        encoding_label_widget.setBuddy(self.encodingCombo)
+        self.encodingNoteLabel = QLabel(self.encodingRow)
+        self.encodingNoteLabel.setObjectName("encodingNoteLabel")
+        self.encodingNoteLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.encodingNoteLabel.setProperty("role", "muted")
+        encoding_layout.addWidget(encoding_label_widget)
         encoding_layout.addWidget(self.encodingCombo)
-        encoding_layout.addWidget(self.retryButton)
-        encoding_layout.addStretch(1)
+        encoding_layout.addWidget(self.encodingNoteLabel, 1)
         self.encodingRow.hide()
         layout.addWidget(self.encodingRow)
+        self.encodingWarningLabel = QLabel(self)
+        self.encodingWarningLabel.setObjectName("encodingWarningLabel")
+        self.encodingWarningLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.encodingWarningLabel.setWordWrap(True)
+        self.encodingWarningLabel.hide()
+        layout.addWidget(self.encodingWarningLabel)
+        self.previewModel = CsvSampleModel(self)
+        self.previewView = QTableView(self)
+        self.previewView.setObjectName("previewView")
+        self.previewView.setAccessibleName("First rows of the file, as they read")
+        self.previewView.setModel(self.previewModel)
+        self.previewView.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.previewView.setWordWrap(False)
+        self.previewView.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.previewView.horizontalHeader().setDefaultSectionSize(150)
+        self.previewView.horizontalHeader().setStretchLastSection(True)
+        self.previewView.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.previewView.hide()
+        layout.addWidget(self.previewView, 4)
         layout.addSpacing(12)
-        formats = QLabel(FORMATS_TEXT, self)
-        formats.setObjectName("formatsLabel")
-        formats.setTextFormat(Qt.TextFormat.PlainText)
-        formats.setWordWrap(True)
-        layout.addWidget(formats)
+        self.formatsLabel = QLabel(FORMATS_TEXT, self)
+        self.formatsLabel.setObjectName("formatsLabel")
+        self.formatsLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.formatsLabel.setWordWrap(True)
+        layout.addWidget(self.formatsLabel)
         layout.addStretch(1)
         hint = QLabel(
             "Tip: exports from other tools are read as they are — nothing in them is run or converted. Files you "
@@ -114,9 +165,10 @@ class ImportFilePage(QWizardPage):
         self.pathEdit.editingFinished.connect(self._path_edited)
         self.chooseFileButton.clicked.connect(self._choose_file)
         self.chooseFolderButton.clicked.connect(self._choose_folder)
-        self.retryButton.clicked.connect(self._retry_with_encoding)
+        self.encodingCombo.activated.connect(self._encoding_chosen)
         self.setTabOrder(self.pathEdit, self.chooseFileButton)
         self.setTabOrder(self.chooseFileButton, self.chooseFolderButton)
+        self.setTabOrder(self.chooseFolderButton, self.encodingCombo)
 
     # --- choosing -------------------------------------------------------------------------------------------
 
@@ -146,12 +198,13 @@ class ImportFilePage(QWizardPage):
 
     # --- inspecting -----------------------------------------------------------------------------------------
 
-    def _retry_with_encoding(self) -> None:
+    def _encoding_chosen(self, index: int) -> None:
+        """The user picked an encoding: read the file again with it; the preview follows (no extra click)."""
         if self.flow.source is not None:
-            self._inspect(self.flow.source, encoding=str(self.encodingCombo.currentData()))
+            self._inspect(self.flow.source, encoding=str(self.encodingCombo.itemData(index)))
 
     def _inspect(self, path: Path, *, encoding: str | None = None) -> None:
-        """Inspect ``path`` in the background (with the encoding the user chose after a decoding error: E3)."""
+        """Inspect ``path`` in the background, detecting the encoding or with the one the user chose (E3)."""
         self._generation += 1
         generation = self._generation
         self.flow.inspection = None
@@ -160,8 +213,8 @@ class ImportFilePage(QWizardPage):
         self.flow.settings = settings
         self._inspected = path
         if encoding is None:
-            self.encodingRow.hide()
-        self._show("Looking at the file…", "muted")
+            self._show_preview(None)
+        self._show("Looking at the file…" if encoding is None else "Reading it again…", "muted")
         self.completeChanged.emit()
         self.flow.track(
             self.flow.client.query(
@@ -179,23 +232,83 @@ class ImportFilePage(QWizardPage):
         if inspection.is_bundle:
             files = len(inspection.bundle)
             self._show(f"A Recipro export ({files} files). Next: check what it holds.", "")
+            self._show_preview(None)
         else:
-            encoding = inspection.encoding.label if inspection.encoding else "?"
-            columns = len(inspection.headers)
+            count = len(inspection.sample)
+            rows = f"{count}+ rows" if count >= SAMPLE_ROWS else ("1 row" if count == 1 else f"{count} rows")
             self._show(
-                f"{FORMAT_LABELS[inspection.format]} · {encoding} · {columns} columns. "
-                "Press Next to check how it reads.",
+                f"{FORMAT_LABELS[inspection.format]} · {len(inspection.headers)} columns · {rows}. "
+                "Press Next to check the columns.",
                 "",
             )
+            self._show_preview(inspection)
         self.completeChanged.emit()
 
     def _inspect_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        self._show(user_message(exc), "error")
-        if isinstance(exc, CsvError) and exc.offset is not None:
-            self.encodingRow.show()  # a byte that does not decode: let the user say what the file is (E3)
+        chosen = self.flow.settings.encoding
+        if chosen is not None:
+            # The user's encoding does not read this file: say where, keep the combo to choose another (E3).
+            self._show(f"The file cannot be read as {encoding_label(chosen)}.", "error")
+            self._set_warning(user_message(exc), "error")
+            self.previewModel.set_sample((), ())
+        else:
+            self._show(user_message(exc), "error")
+            self._show_preview(None)
+            if isinstance(exc, CsvError) and exc.offset is not None:
+                self.encodingRow.show()  # a byte that does not decode: let the user say what the file is (E3)
+                self.formatsLabel.hide()
         self.completeChanged.emit()
+
+    def _show_preview(self, inspection: Inspection | None) -> None:
+        """The encoding row, the unsure warning and the first rows; all hidden when there is no CSV to show."""
+        shown = inspection is not None and inspection.encoding is not None and not inspection.is_bundle
+        self.encodingRow.setVisible(shown)
+        self.previewView.setVisible(shown)
+        self.formatsLabel.setVisible(not shown)
+        if inspection is None or inspection.encoding is None or not shown:
+            self.encodingWarningLabel.hide()
+            self.previewModel.set_sample((), ())
+            return
+        guess = inspection.encoding
+        index = self.encodingCombo.findData(combo_key(guess.encoding))
+        if index < 0:
+            self.encodingCombo.addItem(encoding_label(guess.encoding), guess.encoding)
+            index = self.encodingCombo.count() - 1
+        self.encodingCombo.setCurrentIndex(index)
+        chosen = self.flow.settings.encoding is not None
+        if chosen:
+            note = "chosen by you — check the names below"
+        elif guess.bom:
+            note = "announced by the file (byte-order mark)"
+        elif guess.encoding == "utf-8":
+            note = "detected"
+        else:
+            note = "not UTF-8: a guess" if guess.unsure else "not UTF-8: detected"
+        self.encodingNoteLabel.setText(note)
+        if guess.unsure and not chosen:
+            others = " or ".join(encoding_label(e) for e in guess.alternatives[:2])
+            could = f", but it could also be {others}" if others else ""
+            self._set_warning(
+                f"⚠ Recipro is not sure which encoding this file is in: it reads best as {guess.label}{could}. "
+                "Check that the names below look right; if they don't, choose another encoding above.",
+                "warning",
+            )
+        else:
+            self.encodingWarningLabel.hide()
+        columns = preview_columns(inspection)
+        self.previewModel.set_sample(
+            [inspection.headers[i] for i in columns],
+            [[row[i] if i < len(row) else "" for i in columns] for row in inspection.sample[:PREVIEW_ROWS]],
+        )
+
+    def _set_warning(self, text: str, role: str) -> None:
+        self.encodingWarningLabel.setText(text)
+        self.encodingWarningLabel.setProperty("role", role)
+        self.encodingWarningLabel.style().unpolish(self.encodingWarningLabel)
+        self.encodingWarningLabel.style().polish(self.encodingWarningLabel)
+        self.encodingWarningLabel.show()
 
     def _show(self, text: str, role: str) -> None:
         self.statusLabel.setText(text)

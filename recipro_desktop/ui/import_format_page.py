@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from recipro_desktop.core.csv_formats import DELIMITER_NAMES, ENCODING_NAMES, FORMAT_LABELS, CsvFormat
+from recipro_desktop.core.csv_formats import DELIMITER_NAMES, ENCODING_NAMES, ENCODINGS, FORMAT_LABELS, CsvFormat
 from recipro_desktop.services.importer import Inspection, inspect_source
 from recipro_desktop.ui.csv_sample_model import CsvSampleModel
 from recipro_desktop.ui.journal_client import user_message
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENCODING_CHOICES = ("utf-8", "utf-16", "cp1252", "latin-1")
+ENCODING_CHOICES = ENCODINGS
 FORMAT_CHOICES = (CsvFormat.LINKEDIN, CsvFormat.GOOGLE, CsvFormat.OUTLOOK, CsvFormat.GENERIC)
 
 
@@ -188,7 +188,10 @@ class ImportFormatPage(QWizardPage):
         settings = dataclasses.replace(
             self.flow.settings,
             format=fmt,
-            encoding=None if detected_encoding and detected_encoding.startswith(encoding) else encoding,
+            # unchanged: keep what page 1 used (the user's choice there, or detection)
+            encoding=self.flow.settings.encoding
+            if detected_encoding and detected_encoding.startswith(encoding)
+            else encoding,
             delimiter=delimiter,
             mapping=None,
         )

@@ -97,25 +97,100 @@ def test_linkedin_import_end_to_end(qtbot: QtBot, journal_env: JournalEnv, tmp_p
     assert len(finished) == 1
 
 
-def test_e3_undecodable_file_says_where_and_lets_the_user_choose(
+def test_e3_unsure_file_shows_its_guess_warns_and_the_choice_reads_it_again(
     qtbot: QtBot,
     journal_env: JournalEnv,  # noqa: F811
     tmp_path: Path,
 ) -> None:
+    """E3 + issue 10: 0x81 is no Windows-1252 byte, so the file is read as its likeliest code page, marked as a
+    guess; the user picks Latin-1 in the combo and the preview (no extra click) and the next page follow."""
     path = tmp_path / "west.csv"
     path.write_bytes(b"Name;Notizen\r\nJos\xe9;ok\r\nBo;bad \x81 byte\r\n")
     wizard = make_wizard(qtbot, journal_env)
     choose_file(qtbot, wizard, path)
     page = wizard.file_page
-    qtbot.waitUntil(lambda: "Line 3" in page.statusLabel.text(), timeout=10_000)
-    assert "0x81" in page.statusLabel.text() and page.encodingRow.isVisible()
-    assert not next_button(wizard).isEnabled()
-    page.encodingCombo.setCurrentIndex(page.encodingCombo.findData("latin-1"))
-    qtbot.mouseClick(page.retryButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.inspection is not None, timeout=10_000)
+    assert page.encodingRow.isVisible() and page.encodingWarningLabel.isVisible()
+    assert "not sure which encoding" in page.encodingWarningLabel.text()
+    assert "Check that the names below look right" in page.encodingWarningLabel.text()
+    assert page.encodingNoteLabel.text() == "not UTF-8: a guess"
+    guessed = page.previewModel.index(0, 0).data()
+    assert guessed != "José"  # the guess (Windows-1251 reads "Josй"): exactly why the warning is shown
+    choose_encoding(qtbot, page, "latin-1")
+    qtbot.waitUntil(lambda: page.previewModel.index(0, 0).data() == "José", timeout=10_000)
+    assert not page.encodingWarningLabel.isVisible()
+    assert page.encodingNoteLabel.text() == "chosen by you — check the names below"
     click_next(qtbot, wizard, FORMAT)
     assert wizard.format_page.sampleModel.index(0, 0).data() == "José"
     assert wizard.format_page.delimiterCombo.currentData() == ";"
+
+
+def choose_encoding(qtbot: QtBot, page, name: str) -> None:
+    """Pick ``name`` in the file page's encoding combo as a user does (the combo's ``activated``)."""
+    index = page.encodingCombo.findData(name)
+    assert index >= 0, name
+    page.encodingCombo.setCurrentIndex(index)
+    page.encodingCombo.activated.emit(index)
+
+
+# Issue 10: contact exports from Windows in other languages. Bytes are real text encoded with the code page the
+# exporting program uses (tests/core/encoding_corpus.py).
+CYRILLIC_OUTLOOK = (
+    '"First Name","Last Name","Company","Notes"\r\n'
+    '"Анна","Иванова","ООО «Ромашка»","Познакомились в Казани; обещала прислать отчёт."\r\n'
+    '"Сергей","Кузнецов","Яндекс","Помог с переездом."\r\n'
+)
+
+
+def test_issue10_cp1251_file_page_always_says_how_it_reads_and_the_preview_follows_the_combo(
+    qtbot: QtBot,
+    journal_env: JournalEnv,  # noqa: F811
+    tmp_path: Path,
+    qtmodeltester,
+) -> None:
+    path = tmp_path / "outlook.csv"
+    path.write_bytes(CYRILLIC_OUTLOOK.encode("cp1251"))
+    wizard = make_wizard(qtbot, journal_env)
+    choose_file(qtbot, wizard, path)
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: wizard.inspection is not None, timeout=10_000)
+    assert page.encodingRow.isVisible() and page.encodingCombo.currentText() == "Cyrillic (Windows-1251)"
+    assert page.encodingNoteLabel.text() == "not UTF-8: detected"
+    assert not page.encodingWarningLabel.isVisible()  # three lines of Russian leave no doubt
+    qtmodeltester.check(page.previewModel)
+    model = page.previewModel
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)] == ["First Name", "Last Name"]
+    assert (model.index(0, 0).data(), model.index(0, 1).data()) == ("Анна", "Иванова")
+    choose_encoding(qtbot, page, "cp1252")  # what 0.1 silently did
+    qtbot.waitUntil(lambda: model.rowCount() and model.index(0, 0).data() == "Àííà", timeout=10_000)
+    assert model.index(0, 1).data() == "Èâàíîâà"
+    choose_encoding(qtbot, page, "cp1251")
+    qtbot.waitUntil(lambda: model.rowCount() and model.index(0, 0).data() == "Анна", timeout=10_000)
+    click_next(qtbot, wizard, FORMAT)
+    click_next(qtbot, wizard, MAPPING)
+    click_next(qtbot, wizard, PREVIEW)
+    qtbot.waitUntil(lambda: wizard.resolution is not None, timeout=10_000)
+    click_next(qtbot, wizard, SUMMARY)
+    assert sorted(p.display_name for p in stored(journal_env.service)) == ["Анна Иванова", "Сергей Кузнецов"]
+
+
+def test_issue10_a_choice_that_cannot_read_the_file_says_where_and_blocks_next(
+    qtbot: QtBot,
+    journal_env: JournalEnv,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tokyo.csv"
+    path.write_bytes("Name,Company\r\n山田 太郎,株式会社サンプル商事\r\n".encode("cp932"))
+    wizard = make_wizard(qtbot, journal_env)
+    choose_file(qtbot, wizard, path)
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: wizard.inspection is not None, timeout=10_000)
+    assert page.encodingCombo.currentText() == "Japanese (Shift-JIS, Windows-932)"
+    assert page.previewModel.index(0, 0).data() == "山田 太郎"
+    choose_encoding(qtbot, page, "utf-8")
+    qtbot.waitUntil(lambda: "cannot be read as Unicode (UTF-8)" in page.statusLabel.text(), timeout=10_000)
+    assert "Line 2: byte 0x8E" in page.encodingWarningLabel.text() and page.encodingWarningLabel.isVisible()
+    assert page.previewModel.rowCount() == 0 and not next_button(wizard).isEnabled()
 
 
 def test_e8_rows_with_problems_block_unless_skipped(qtbot: QtBot, journal_env: JournalEnv, tmp_path: Path) -> None:  # noqa: F811
