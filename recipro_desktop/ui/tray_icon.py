@@ -6,9 +6,11 @@ and costs nothing while closed. The icon is ``tray-idle`` with nothing due and `
 badge painted on it otherwise; the tooltip holds counts only (it is visible to anyone glancing at the screen,
 RELIABILITY G10). The menu, opened by the user, lists today's nudges by title (like the window does).
 
-Wiring: :meth:`TrayIcon.attach` connects a scheduler (nudges, pause state, notifications and the Done / Snooze /
-Pause actions); the window listens to :attr:`open_requested`, :attr:`quick_add_requested`,
-:attr:`item_requested` and :attr:`quit_requested`.
+Wiring: :meth:`TrayIcon.attach` connects a scheduler (nudges, pause state and the Done / Snooze / Pause actions);
+the window listens to :attr:`open_requested`, :attr:`quick_add_requested`, :attr:`item_requested` and
+:attr:`quit_requested`. Notifications are not the tray's business: the reminder center's
+:class:`~recipro_desktop.ui.notifier.Notifier` shows them (through the desktop's notification service, or
+through this icon's balloons), and routes their Done / Snooze to the same scheduler methods as this menu.
 
 Signals:
     open_requested(): show and raise the main window (on Today).
@@ -36,7 +38,6 @@ from recipro_desktop.core.text import strip_invisible
 from recipro_desktop.services.reminders import RULE_LABELS, SNOOZE_DAY, SNOOZE_WEEK
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.journal_client import JournalClient
-from recipro_desktop.ui.notifier import Notifier
 from recipro_desktop.ui.reminder_scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
@@ -144,9 +145,6 @@ class TrayIcon(QSystemTrayIcon):
         self._menu.aboutToShow.connect(self.rebuild_menu)
         self.setContextMenu(self._menu)
         self.activated.connect(self._on_activated)
-        self.notifier = Notifier(self, self)
-        self.notifier.item_requested.connect(self.item_requested)
-        self.notifier.open_requested.connect(self.open_requested)
         self._refresh_icon()
         self.rebuild_menu()
 
@@ -174,10 +172,9 @@ class TrayIcon(QSystemTrayIcon):
         self._refresh_icon()
 
     def attach(self, scheduler: ReminderScheduler) -> None:
-        """Follow ``scheduler`` (nudges, pause, notifications) and send the user's choices to it."""
+        """Follow ``scheduler`` (nudges, pause) and send the user's choices to it."""
         scheduler.nudges_changed.connect(self.set_nudges)
         scheduler.paused_changed.connect(self.set_paused)
-        scheduler.notify.connect(self.notifier.show)
         self.done_requested.connect(scheduler.mark_done)
         self.snooze_requested.connect(scheduler.snooze)
         self.pause_requested.connect(
