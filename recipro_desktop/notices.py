@@ -287,7 +287,7 @@ def _bundled_text(name: str) -> str:
     return (_TEXTS / name).read_text(encoding="utf-8")
 
 
-def _sqlcipher_versions() -> tuple[str, str, str]:
+def sqlcipher_versions() -> tuple[str, str, str]:
     """(SQLCipher, SQLite, the crypto provider) as the installed sqlcipher3 reports them."""
     try:
         import sqlcipher3
@@ -358,7 +358,7 @@ def _extra_sections(names: set[str]) -> list[tuple[str, str]]:
             )
         )
     if "sqlcipher3" in names:
-        cipher, sqlite, provider = _sqlcipher_versions()
+        cipher, sqlite, provider = sqlcipher_versions()
         sections.append(
             (
                 "SQLCipher, SQLite and OpenSSL (built into sqlcipher3)",

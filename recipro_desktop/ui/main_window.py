@@ -514,15 +514,12 @@ class MainWindow(WindowStateMixin, QMainWindow):
         dialog.start()  # type: ignore[attr-defined]
         return dialog
 
-    def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+    def show_about(self) -> QWidget:
+        """Help › About Recipro: version, licence, third-party notices, library versions, the data folder."""
+        from recipro_desktop.ui.about_dialog import AboutDialog
 
-        from recipro_desktop import __version__
-
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nA private, encrypted journal of the give and take in your network: who "
-            "helped you, who needs what, what you promised, and whom to thank.\n\nYour journal never leaves this "
-            "computer. Licensed under the GPL, version 3 or later.",
-        )
+        paths = self.journal_paths
+        dialog = AboutDialog(self, data_dir=paths.data_dir if paths is not None else None)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
