@@ -1,4 +1,6 @@
-"""Per-method accuracy of encoding detection on the corpus (issue 10): ``uv run python -m tests.core.encoding_accuracy``.
+"""Per-method accuracy of encoding detection on the corpus (issue 10).
+
+Run: ``uv run python -m tests.core.encoding_accuracy``.
 
 A reading is right when the decoded text equals the text the file was written from. "wrong and sure" counts the
 dangerous outcome: garbled text with no warning. Prints one line per method, then the files each method got wrong.
