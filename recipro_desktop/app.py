@@ -505,3 +505,12 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
         if scratch is not None:
             scratch.cleanup()
     return controller.exit_code if controller.exit_code is not None else code
+
+
+def gui_main() -> int:
+    """``recipro-gui``: the ``[project.gui-scripts]`` entry point, so a pip install on Windows gets a windowed
+    launcher (no console window). The same path as ``recipro`` run with window options only (``--demo``,
+    ``--data-dir``…); with no console, the ``recipro`` command is the one for the CLI's subcommands."""
+    from recipro_desktop.cli import main
+
+    return main(sys.argv[1:])
