@@ -448,6 +448,41 @@ def test_import_then_reimport_adds_nothing_and_export_writes_a_private_zip(journ
     assert archive.stat().st_mode & 0o777 == 0o600
 
 
+def test_issue10_import_refuses_a_guessed_encoding_until_encoding_is_given(journal: Path, tmp_path: Path) -> None:
+    """Issue 10: one Hungarian row in Windows-1250 could as well be Windows-1252 ("Őrség" or "Õrség"). A real
+    import refuses (exit 30, nothing written) and says how to choose; a dry run reads it and says it guessed
+    (stderr and --json); ``--encoding`` imports the right name."""
+    source = tmp_path / "hu.csv"
+    source.write_bytes("Name,Company\r\nPéter Kovács,Őrség Kft.\r\n".encode("cp1250"))
+    before = snapshot(journal)
+    code, out, err = run("--data-dir", str(journal), "import", str(source))
+    assert code == 30 and out == ""
+    assert "cannot be told for sure" in err and "--encoding cp1250" in err
+    assert snapshot(journal) == before
+    code, out, err = run("--data-dir", str(journal), "import", str(source), "--dry-run", "--json")
+    assert code == 0 and "warning: The encoding of hu.csv is a guess" in err
+    described = json.loads(out)["encoding"]
+    assert described["unsure"] is True and {"cp1250", "cp1252"} <= {described["name"], *described["alternatives"]}
+    code, out, err = run("--data-dir", str(journal), "import", str(source), "--encoding", "windows-1250", "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["encoding"] == {
+        "name": "cp1250",
+        "label": "Central European (Windows-1250)",
+        "bom": False,
+        "unsure": False,
+        "alternatives": [],
+    }
+    code, out, _ = run("--data-dir", str(journal), "search", "Kovács")
+    assert code == 0 and "Péter Kovács" in out
+
+
+def test_issue10_import_with_an_unknown_encoding_name_is_refused(journal: Path, tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    source.write_text("Name\nAna\n", encoding="utf-8")
+    code, _, err = run("--data-dir", str(journal), "import", str(source), "--encoding", "klingon")
+    assert code == 30 and "Unknown encoding 'klingon'" in err
+
+
 def test_import_of_a_file_that_is_not_csv_changes_nothing(journal: Path, tmp_path: Path) -> None:
     png = tmp_path / "photo.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
