@@ -163,6 +163,14 @@ _SPECS: tuple[SettingSpec, ...] = (
         description="What notifications show: only counts (private), full titles, or counts with first names.",
     ),
     SettingSpec(
+        key="tray_icon",
+        kind=SettingKind.CHOICE,
+        default="auto",
+        choices=("auto", "colour", "monochrome"),
+        description="The tray icon: automatic (monochrome on Linux panels and the macOS menu bar, colour on "
+        "Windows), always colour, or always monochrome.",
+    ),
+    SettingSpec(
         key="backup_keep",
         kind=SettingKind.INT,
         default=10,

@@ -1,10 +1,14 @@
-"""The Reminders page of Settings: which rules, lead times, quiet hours, digest, notification privacy, start on login.
+"""The Reminders page of Settings: which rules, lead times, quiet hours, digest, notification privacy, the tray
+icon's style, start on login; and which way notifications reach the user on this desktop.
 
 Built on the Designer form ``ui/reminder_settings_page.ui``. Every change is stored at once (no Apply button,
 like the platform's own settings apps) through the journal client, in the background; the scheduler looks
 again when :attr:`ReminderSettingsPage.settings_changed` fires. A value the registry refuses shows its message
 under the page (``ValidationError``'s text, which never repeats the value). Start on login is machine state, not
 journal state: it is read from and written to the system (:class:`~recipro_desktop.services.autostart.Autostart`).
+So is the notification path: the page asks the desktop's notification service itself (the same probe and the same
+rule, :func:`~recipro_desktop.ui.notifier.choose_path`, as the notifier) and says "desktop notification service
+(dunst 1.9)", "tray balloons" or "none available".
 
 Signals:
     settings_changed(str): a setting was stored (its key), e.g. for ``ReminderScheduler.settings_changed``.
@@ -16,19 +20,23 @@ import logging
 from collections.abc import Mapping
 from datetime import time
 
-from PySide6.QtCore import QTime, Signal
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSystemTrayIcon, QWidget
 
 from recipro_desktop.core import settings as registry
 from recipro_desktop.core.errors import ValidationError
 from recipro_desktop.services.autostart import Autostart
+from recipro_desktop.ui.desktop_notifications import DesktopNotifications, supported_platform
 from recipro_desktop.ui.forms.ui_reminder_settings_page import Ui_ReminderSettingsPage
 from recipro_desktop.ui.journal_client import JournalClient, user_message
+from recipro_desktop.ui.notifier import choose_path, describe_path
 
 log = logging.getLogger(__name__)
 
 PRIVACY_CHOICES = ("counts", "names", "full")
 DIGEST_CHOICES = ("daily", "weekly", "off")
+TRAY_ICON_CHOICES = ("auto", "colour", "monochrome")
+TRAY_ICON_LABELS = ("Automatic", "Colour", "Monochrome")
 
 
 class ReminderSettingsPage(QWidget):
@@ -38,6 +46,9 @@ class ReminderSettingsPage(QWidget):
         client: the journal client (settings are read and written on its worker).
         parent: the Qt parent.
         autostart: the start-on-login switch (default: this machine's).
+        desktop_notifications: the notification service client to ask (default: the session's, on Linux/BSD);
+            ``False`` for none.
+        tray_available: whether the desktop has a system tray (default: ``QSystemTrayIcon``'s answer).
 
     Signals: see the module docstring.
     """
@@ -45,7 +56,13 @@ class ReminderSettingsPage(QWidget):
     settings_changed = Signal(str)
 
     def __init__(
-        self, client: JournalClient, parent: QWidget | None = None, *, autostart: Autostart | None = None
+        self,
+        client: JournalClient,
+        parent: QWidget | None = None,
+        *,
+        autostart: Autostart | None = None,
+        desktop_notifications: DesktopNotifications | bool | None = None,
+        tray_available: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self._client = client
@@ -81,8 +98,35 @@ class ReminderSettingsPage(QWidget):
         ui.startOnLoginHintLabel.setText(f"Adds {self._autostart.describe()}")
         ui.startOnLoginHintLabel.setForegroundRole(ui.privacyHintLabel.foregroundRole())
         ui.messageLabel.hide()
+        self.trayIconCombo = QComboBox(ui.notificationsGroup)
+        self.trayIconCombo.setObjectName("trayIconCombo")
+        self.trayIconCombo.addItems(TRAY_ICON_LABELS)
+        self.trayIconCombo.setToolTip(registry.spec("tray_icon").description)
+        self.trayIconCombo.currentIndexChanged.connect(lambda i: self._store("tray_icon", TRAY_ICON_CHOICES[i]))
+        ui.notificationsLayout.addRow("Tray icon", self.trayIconCombo)
+        self.notificationPathLabel = QLabel("checking…", ui.notificationsGroup)
+        self.notificationPathLabel.setObjectName("notificationPathLabel")
+        self.notificationPathLabel.setTextFormat(Qt.TextFormat.PlainText)  # a server's name is not ours to render
+        self.notificationPathLabel.setWordWrap(True)
+        ui.notificationsLayout.addRow("Notifications", self.notificationPathLabel)
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
+        if desktop_notifications is None or desktop_notifications is True:
+            desktop_notifications = DesktopNotifications(None, self) if supported_platform() else None
+        self._desktop = desktop_notifications if isinstance(desktop_notifications, DesktopNotifications) else None
+        if self._desktop is not None:
+            self._desktop.server_changed.connect(self._show_path)
+            self._desktop.probe()
+        else:
+            self._show_path()
         self.setEnabled(False)  # until the stored values are in
         self.refresh()
+
+    def _show_path(self, *_args: object) -> None:
+        """Which way notifications reach the user here (the notifier's rule, asked of this desktop)."""
+        server = self._desktop.server if self._desktop is not None else None
+        text = describe_path(choose_path(self._desktop, self._tray_available), server)
+        self.notificationPathLabel.setText(text)
+        self.notificationPathLabel.setAccessibleName(f"Notifications: {text}")
 
     # --- loading -----------------------------------------------------------------------------------------
 
@@ -109,6 +153,7 @@ class ReminderSettingsPage(QWidget):
             ui.digestWeekdayCombo.setCurrentIndex(registry.WEEKDAYS.index(str(v["digest_weekday"])))
             ui.digestTimeEdit.setTime(_qtime(v["digest_time"]))
             ui.privacyCombo.setCurrentIndex(PRIVACY_CHOICES.index(str(v["notification_privacy"])))
+            self.trayIconCombo.setCurrentIndex(TRAY_ICON_CHOICES.index(str(v["tray_icon"])))
             ui.startOnLoginCheck.setChecked(self._autostart.is_enabled())
         finally:
             self._loading = False
