@@ -5,7 +5,8 @@
 #   packaging/build.sh --require-keyring the self-test also fails when no system keyring answers
 #
 # Prints the build time and the bundle's size (the README records them). Exits non-zero when the build, the
-# library check (Linux: every shared object in the bundle finds its libraries) or the self-test fails.
+# library check (Linux: every shared object in the bundle finds its libraries), the licence files (LICENSE and
+# THIRD_PARTY_NOTICES in the bundle) or the self-test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
@@ -35,6 +36,26 @@ if [ "$(uname -s)" = Linux ]; then
         echo "$missing" >&2
         exit 1
     fi
+fi
+
+# The licences: LICENSE and the generated THIRD_PARTY_NOTICES beside the executable (Contents/Resources in the
+# .app) and in the data folder Help › About reads; the notices must carry Qt's LGPL text.
+case "$(uname -s)" in
+    Darwin) licence_dirs=("$bundle/Contents/Resources") ;;
+    *) licence_dirs=("$bundle" "$bundle/_internal") ;;
+esac
+for folder in "${licence_dirs[@]}"; do
+    for name in LICENSE THIRD_PARTY_NOTICES; do
+        if [ ! -s "$folder/$name" ]; then
+            echo "build.sh: $folder/$name is missing or empty" >&2
+            exit 1
+        fi
+    done
+done
+if ! grep -q "GNU LESSER GENERAL PUBLIC LICENSE" "${licence_dirs[0]}/THIRD_PARTY_NOTICES" ||
+    ! grep -q "^PySide6_Essentials " "${licence_dirs[0]}/THIRD_PARTY_NOTICES"; then
+    echo "build.sh: THIRD_PARTY_NOTICES lacks PySide6 or the LGPL text" >&2
+    exit 1
 fi
 
 size=$(du -sm "$bundle" | cut -f1)

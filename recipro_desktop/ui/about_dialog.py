@@ -140,7 +140,6 @@ class AboutDialog(QDialog):
     def _versions() -> dict[str, str]:
         cipher, sqlite, provider = notices.sqlcipher_versions()
         return {
-            APP_NAME: __version__,
             "Qt": qVersion(),
             "PySide6": QtCore.__version__,
             "SQLCipher": f"{cipher} ({provider})" if provider else cipher or "unknown",
