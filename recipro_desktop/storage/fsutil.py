@@ -97,6 +97,44 @@ LOCAL_FUSE_TYPES = frozenset(
 )
 
 
+# POSIX file modes are how Recipro keeps its files private on Linux and macOS (folder 0700, files 0600). Windows
+# has no such modes: os.chmod only toggles the read-only flag there (and os.fchmod is missing before Python 3.13).
+# A file on Windows takes its access rules (its ACL) from the folder it is created in, and the journal's folder,
+# %LOCALAPPDATA%\recipro, lies inside the user's profile, whose ACL lets in only the user, SYSTEM and the
+# Administrators group. So on Windows the location is the protection: modes are not set, `recipro check` reports
+# whether the journal is inside the profile (private_location_problem), and a journal moved elsewhere (another
+# drive, a shared folder) gets a warning instead of a false "0600".
+POSIX_MODES = os.name == "posix"
+
+
+def set_private_mode(fd: int, mode: int = 0o600) -> None:
+    """Give the freshly created file behind ``fd`` the permission bits ``mode`` (POSIX; see POSIX_MODES)."""
+    if POSIX_MODES:
+        os.fchmod(fd, mode)
+
+
+def private_location_problem(folder: Path) -> str | None:
+    """Windows: a sentence when ``folder`` is outside the user's profile (its ACL may let other users in).
+
+    None on POSIX (the modes are checked there) and for a folder inside the profile.
+    """
+    if POSIX_MODES:
+        return None
+    profile = os.environ.get("USERPROFILE")
+    if not profile:
+        return "the user profile folder is unknown (USERPROFILE is not set), so its privacy cannot be checked"
+    try:
+        inside = folder.resolve().is_relative_to(Path(profile).resolve())
+    except OSError:
+        inside = False
+    if inside:
+        return None
+    return (
+        "it is outside your user profile, so other users of this computer may be able to read it; "
+        "keep the journal under your profile (the default, %LOCALAPPDATA%\\recipro)"
+    )
+
+
 def _step(name: str) -> None:
     if crash_point is not None:
         crash_point(name)
@@ -163,7 +201,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     fd, temp = _temp_path(path)
     try:
         try:
-            os.fchmod(fd, mode)
+            set_private_mode(fd, mode)
             half = len(data) // 2
             _write_all(fd, data[:half])
             _step("half-written")
@@ -192,7 +230,7 @@ def copy_closed_file(source: Path, dest: Path, mode: int = 0o600) -> None:
     fd, temp = _temp_path(dest)
     try:
         try:
-            os.fchmod(fd, mode)
+            set_private_mode(fd, mode)
             with source.open("rb") as src:  # A13: a closed backup file, never a live database
                 while chunk := src.read(COPY_CHUNK):
                     _write_all(fd, chunk)

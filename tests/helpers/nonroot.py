@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -59,11 +58,19 @@ class Result:
         return json.loads(lines[-1])
 
 
+WINDOWS_REASON = (
+    "Windows has no POSIX file modes to drop privileges for: there, a file's access comes from its folder's ACL "
+    "(the journal lives under the user's profile, which only the user, SYSTEM and Administrators may open)"
+)
+
+
 def is_root() -> bool:
-    return os.geteuid() == 0
+    return sys.platform != "win32" and os.geteuid() == 0
 
 
 def _nobody_ids() -> tuple[int, int] | None:
+    import pwd  # POSIX only
+
     try:
         entry = pwd.getpwnam(NOBODY)
     except KeyError:
@@ -95,6 +102,8 @@ def _prelude() -> str:
 @functools.cache
 def _interpreter() -> tuple[list[str], str | None]:
     """(command prefix, skip reason). The prefix runs a Python that can import our venv as the target user."""
+    if sys.platform == "win32":
+        return [], WINDOWS_REASON
     if not is_root():
         return [sys.executable, "-S"], None
     if _nobody_ids() is None:
@@ -168,6 +177,8 @@ def run_unprivileged(code: str, *, cwd: Path, env: dict[str, str] | None = None,
 @contextmanager
 def unprivileged_workspace() -> Iterator[Path]:
     """A fresh folder owned by the unprivileged user (under the system temp dir when root: pytest's tmp is 0700)."""
+    if sys.platform == "win32":
+        pytest.skip(WINDOWS_REASON)
     if not is_root():
         path = Path(tempfile.mkdtemp(prefix="recipro-nonroot-"))
     else:
