@@ -15,7 +15,7 @@ import platform
 import threading
 from pathlib import Path
 
-from PySide6 import QtCore
+import PySide6
 from PySide6.QtCore import QObject, Qt, Signal, qVersion
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -141,7 +141,7 @@ class AboutDialog(QDialog):
         cipher, sqlite, provider = notices.sqlcipher_versions()
         return {
             "Qt": qVersion(),
-            "PySide6": QtCore.__version__,
+            "PySide6": PySide6.__version__,
             "SQLCipher": f"{cipher} ({provider})" if provider else cipher or "unknown",
             "SQLite": sqlite or "unknown",
             "Python": f"{platform.python_version()} ({platform.system()} {platform.machine()})",

@@ -83,7 +83,7 @@ def test_equal_quiet_hours_say_there_are_none(qtbot: QtBot, journal_env: Journal
 
 def test_start_on_login_writes_the_autostart_entry(qtbot: QtBot, journal_env: JournalEnv, tmp_path: Path) -> None:
     page = make(qtbot, journal_env, tmp_path)
-    desktop = tmp_path / "autostart" / "recipro.desktop"
+    desktop = tmp_path / "autostart" / "io.github.recipro.Recipro.desktop"
     assert page.ui.startOnLoginHintLabel.text() == f"Adds {desktop}"
     page.ui.startOnLoginCheck.click()
     assert desktop.is_file() and "Exec=/usr/bin/recipro --minimized" in desktop.read_text()
