@@ -85,6 +85,8 @@ class ReminderCenter(QObject):
         self.scheduler.nudges_changed.connect(self.status.set_nudges)
         self.scheduler.paused_changed.connect(self.status.set_paused)
         window.settings_changed.connect(lambda _key: self.scheduler.settings_changed())
+        window.settings_changed.connect(self._on_setting_changed)
+        self._client = client
 
         notice = NoTrayNotice(settings, (lambda: tray_available) if tray_available is not None else None)
         self.tray: TrayIcon | None = None
@@ -97,6 +99,7 @@ class ReminderCenter(QObject):
             tray.item_requested.connect(self._open_item)
             tray.show()
             self.tray = tray
+            self._read_tray_style()
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 app.setQuitOnLastWindowClosed(False)
@@ -131,6 +134,15 @@ class ReminderCenter(QObject):
     @property
     def has_tray(self) -> bool:
         return self.tray is not None
+
+    def _read_tray_style(self) -> None:
+        tray = self.tray
+        if tray is not None:
+            self._client.query(lambda service: service.get_setting("tray_icon"), tray.set_style, name="tray.style")
+
+    def _on_setting_changed(self, key: object) -> None:
+        if key == "tray_icon":
+            self._read_tray_style()
 
     def _show_notice(self, *_args: object) -> None:
         text = notice_text(self.notifier.path is NotificationPath.DESKTOP)

@@ -6,6 +6,20 @@ and costs nothing while closed. The icon is ``tray-idle`` with nothing due and `
 badge painted on it otherwise; the tooltip holds counts only (it is visible to anyone glancing at the screen,
 RELIABILITY G10). The menu, opened by the user, lists today's nudges by title (like the window does).
 
+**Styles** (:class:`TrayStyle`, the ``tray_icon`` setting: automatic, colour, monochrome). The colour icon is a
+tile that reads on any panel. The monochrome one is the bare glyph (``tray-symbolic``) recoloured for the panel:
+light on a dark panel, dark on a light one, with the same red count badge (white digits, a ring cut out of the
+glyph so it stays legible on both). On macOS it is a *template image* (black + alpha, ``QIcon.setIsMask``) that
+the menu bar tints itself; the badge is a black disc with the digits cut out. (The macOS path is not exercised
+here: nothing runs macOS in CI.)
+
+*Automatic* chooses what cannot go wrong: a template on macOS (the menu bar's convention, the system tints it);
+colour on Windows (third-party tray icons are in colour there, and taskbars are light or dark); on Linux and the
+BSDs monochrome **only when the panel is known to be dark** (GNOME Shell's top bar is dark in light and dark mode
+alike; or the system colour scheme is dark), colour otherwise: a light glyph guessed onto a light panel would be
+invisible, a colour tile never is. The panel's colour is not something an app can read, so this is a guess made
+from the desktop name and ``QStyleHints.colorScheme``, redone when the scheme changes.
+
 Wiring: :meth:`TrayIcon.attach` connects a scheduler (nudges, pause state and the Done / Snooze / Pause actions);
 the window listens to :attr:`open_requested`, :attr:`quick_add_requested`, :attr:`item_requested` and
 :attr:`quit_requested`. Notifications are not the tray's business: the reminder center's
@@ -24,12 +38,15 @@ Signals:
 
 from __future__ import annotations
 
+import enum
 import logging
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
+from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from recipro_desktop import APP_NAME
@@ -60,35 +77,116 @@ _RULE_ICONS: dict[NudgeRule, str] = {
 }
 
 
+GLYPH_ON_DARK = QColor("#f2f3f5")  # a light glyph for dark panels
+GLYPH_ON_LIGHT = QColor("#2e3338")  # a dark glyph for light panels
+TEMPLATE_BLACK = QColor("black")  # macOS template images: black + alpha, tinted by the menu bar
+
+
+class TrayStyle(enum.StrEnum):
+    COLOUR = "colour"
+    LIGHT_GLYPH = "light-glyph"  # monochrome, for a dark panel
+    DARK_GLYPH = "dark-glyph"  # monochrome, for a light panel
+    TEMPLATE = "template"  # macOS menu bar
+
+
+def panel_is_dark(env: Mapping[str, str] | None = None, scheme: Qt.ColorScheme | None = None) -> bool | None:
+    """Whether the panel the tray sits on is dark: True, False, or None when nothing says.
+
+    GNOME Shell's top bar is dark in both schemes; elsewhere the panel follows the system colour scheme.
+    """
+    env = os.environ if env is None else env
+    desktops = env.get("XDG_CURRENT_DESKTOP", "").casefold().split(":")
+    if "gnome" in desktops or "ubuntu" in desktops:
+        return True
+    if scheme is None:
+        app = QGuiApplication.instance()
+        scheme = app.styleHints().colorScheme() if isinstance(app, QGuiApplication) else Qt.ColorScheme.Unknown
+    if scheme is Qt.ColorScheme.Dark:
+        return True
+    return False if scheme is Qt.ColorScheme.Light else None
+
+
+def choose_style(setting: str, *, platform: str = sys.platform, dark_panel: bool | None = None) -> TrayStyle:
+    """The style for the ``tray_icon`` setting (``auto``/``colour``/``monochrome``) here; see the module docstring."""
+    if setting == "colour":
+        return TrayStyle.COLOUR
+    if platform == "darwin":
+        return TrayStyle.TEMPLATE
+    if setting == "monochrome":
+        return TrayStyle.DARK_GLYPH if dark_panel is False else TrayStyle.LIGHT_GLYPH
+    if platform.startswith(("win32", "cygwin")):
+        return TrayStyle.COLOUR
+    return TrayStyle.LIGHT_GLYPH if dark_panel else TrayStyle.COLOUR
+
+
 def badge_text(count: int) -> str:
     return str(count) if count < 10 else "9+"
 
 
-def badge_icon(count: int) -> QIcon:
-    """``tray-idle`` for nothing due; ``tray-pending`` with ``count`` painted in a red badge otherwise."""
-    if count <= 0:
+def _glyph(name: str, size: int, color: QColor) -> QPixmap:
+    """The monochrome SVG ``name`` rendered at ``size`` px in ``color`` (its alpha kept)."""
+    pixmap = icon(name).pixmap(size, size)
+    pixmap.setDevicePixelRatio(1.0)
+    painter = QPainter(pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), color)
+    painter.end()
+    return pixmap
+
+
+def _base(style: TrayStyle, pending: bool, size: int) -> QPixmap:
+    if style is TrayStyle.COLOUR:
+        pixmap = icon("tray-pending" if pending else "tray-idle").pixmap(size, size)
+        pixmap.setDevicePixelRatio(1.0)
+        return pixmap
+    color = {TrayStyle.LIGHT_GLYPH: GLYPH_ON_DARK, TrayStyle.DARK_GLYPH: GLYPH_ON_LIGHT}.get(style, TEMPLATE_BLACK)
+    return _glyph("tray-symbolic-pending" if pending else "tray-symbolic", size, color)
+
+
+def badge_icon(count: int, style: TrayStyle = TrayStyle.COLOUR) -> QIcon:
+    """The tray icon in ``style``: idle for nothing due; pending with ``count`` in a badge otherwise."""
+    if count <= 0 and style is TrayStyle.COLOUR:
         return icon("tray-idle")
-    base = icon("tray-pending")
     out = QIcon()
     text = badge_text(count)
     for size in ICON_SIZES:
-        pixmap = base.pixmap(size, size)
-        pixmap.setDevicePixelRatio(1.0)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        diameter = size * (0.62 if len(text) > 1 else 0.56)
-        rect = QRectF(size - diameter, 0, diameter, diameter)
+        pixmap = _base(style, count > 0, size)
+        if count > 0:
+            _paint_badge(pixmap, size, text, style)
+        out.addPixmap(pixmap)
+    if style is TrayStyle.TEMPLATE:
+        out.setIsMask(True)
+    return out
+
+
+def _paint_badge(pixmap: QPixmap, size: int, text: str, style: TrayStyle) -> None:
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    diameter = size * (0.62 if len(text) > 1 else 0.56)
+    rect = QRectF(size - diameter, 0, diameter, diameter)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(6, int(diameter * (0.62 if len(text) == 1 else 0.5))))
+    painter.setFont(font)
+    if style is TrayStyle.COLOUR:
         painter.setPen(QColor("white"))
         painter.setBrush(BADGE_COLOR)
         painter.drawEllipse(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(max(6, int(diameter * (0.62 if len(text) == 1 else 0.5))))
-        painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.end()
-        out.addPixmap(pixmap)
-    return out
+    else:
+        ring = max(1.0, size / 16)  # a transparent ring parts the badge from the glyph on any panel
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("black"))
+        painter.drawEllipse(rect.adjusted(-ring, -ring, ring, ring))
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        painter.setBrush(TEMPLATE_BLACK if style is TrayStyle.TEMPLATE else BADGE_COLOR)
+        painter.drawEllipse(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        if style is TrayStyle.TEMPLATE:  # a mask has one colour: the digits are cut out of the disc
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
 
 
 def tooltip_text(count: int, paused_until: datetime | None = None, *, locked: bool = False) -> str:
@@ -140,11 +238,15 @@ class TrayIcon(QSystemTrayIcon):
         self._paused_until: datetime | None = None
         self._locked = False
         self._scheduler: ReminderScheduler | None = None
+        self._style_setting = "auto"
         self._menu = QMenu()
         self._menu.setAccessibleName(f"{APP_NAME} menu")
         self._menu.aboutToShow.connect(self.rebuild_menu)
         self.setContextMenu(self._menu)
         self.activated.connect(self._on_activated)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # a light/dark switch may move the panel's colour too
+            app.styleHints().colorSchemeChanged.connect(lambda _scheme: self._refresh_icon())
         self._refresh_icon()
         self.rebuild_menu()
 
@@ -164,6 +266,16 @@ class TrayIcon(QSystemTrayIcon):
 
     def set_paused(self, until: datetime | None) -> None:
         self._paused_until = until
+        self._refresh_icon()
+
+    @property
+    def style(self) -> TrayStyle:
+        """The style the icon is drawn in now (the setting, the platform and the panel's guessed colour)."""
+        return choose_style(self._style_setting, dark_panel=panel_is_dark())
+
+    def set_style(self, setting: object) -> None:
+        """Follow the ``tray_icon`` setting (``auto``, ``colour`` or ``monochrome``)."""
+        self._style_setting = str(setting) if setting in ("auto", "colour", "monochrome") else "auto"
         self._refresh_icon()
 
     def set_locked(self, locked: bool) -> None:
@@ -187,7 +299,7 @@ class TrayIcon(QSystemTrayIcon):
 
     def _refresh_icon(self) -> None:
         count = 0 if self._locked else len(self._nudges)
-        self.setIcon(badge_icon(count))
+        self.setIcon(badge_icon(count, self.style))
         self.setToolTip(tooltip_text(count, self._paused_until, locked=self._locked))
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -11,14 +11,24 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from recipro_desktop.core.models import Act, ActKind, Direction, ItemKind, Person
 from recipro_desktop.services import reminders as svc
 from recipro_desktop.ui.reminder_scheduler import ReminderScheduler
-from recipro_desktop.ui.tray_icon import MENU_NUDGES, TrayIcon, badge_icon, badge_text, tooltip_text
+from recipro_desktop.ui.tray_icon import (
+    MENU_NUDGES,
+    TrayIcon,
+    TrayStyle,
+    badge_icon,
+    badge_text,
+    choose_style,
+    panel_is_dark,
+    tooltip_text,
+)
 from tests.conftest import CANARY
 from tests.ui import journal_fixtures
 from tests.ui.journal_fixtures import NOW, JournalEnv
@@ -192,3 +202,62 @@ def test_badge_is_drawn_on_the_pending_icon(qtbot: QtBot) -> None:
     corner = three.pixelColor(26, 6)  # inside the badge, top right
     assert (corner.red() > 180 and corner.green() < 120) or corner.lightness() > 200  # red badge or its white digit
     assert not badge_icon(3).isNull() and len(badge_icon(3).availableSizes()) >= 4
+
+
+def test_tray_style_follows_the_setting_platform_and_panel() -> None:
+    """Automatic never guesses a light glyph onto a panel that may be light: colour unless the panel is dark."""
+    assert choose_style("auto", platform="win32", dark_panel=True) is TrayStyle.COLOUR
+    assert choose_style("auto", platform="linux", dark_panel=True) is TrayStyle.LIGHT_GLYPH
+    assert choose_style("auto", platform="linux", dark_panel=False) is TrayStyle.COLOUR
+    assert choose_style("auto", platform="linux", dark_panel=None) is TrayStyle.COLOUR
+    assert choose_style("monochrome", platform="linux", dark_panel=False) is TrayStyle.DARK_GLYPH
+    assert choose_style("monochrome", platform="win32", dark_panel=None) is TrayStyle.LIGHT_GLYPH
+    assert choose_style("colour", platform="darwin") is TrayStyle.COLOUR
+    assert choose_style("auto", platform="darwin") is TrayStyle.TEMPLATE
+    assert panel_is_dark({"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, Qt.ColorScheme.Light) is True  # the top bar
+    assert panel_is_dark({"XDG_CURRENT_DESKTOP": "KDE"}, Qt.ColorScheme.Light) is False
+    assert panel_is_dark({"XDG_CURRENT_DESKTOP": "KDE"}, Qt.ColorScheme.Dark) is True
+    assert panel_is_dark({}, Qt.ColorScheme.Unknown) is None
+
+
+def _contrast_pixels(image: QImage, background: QColor) -> int:
+    """Pixels that differ clearly from ``background`` once the icon is drawn on it."""
+    out = QImage(image.size(), QImage.Format.Format_ARGB32)
+    out.fill(background)
+    painter = QPainter(out)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return sum(
+        1
+        for y in range(out.height())
+        for x in range(out.width())
+        if abs(out.pixelColor(x, y).lightness() - background.lightness()) > 90
+    )
+
+
+@pytest.mark.parametrize(
+    ("style", "panel"), [(TrayStyle.LIGHT_GLYPH, "#1f2023"), (TrayStyle.DARK_GLYPH, "#eeeeee")], ids=["dark", "light"]
+)
+def test_monochrome_icon_reads_on_its_panel_with_a_readable_badge(qtbot: QtBot, style: TrayStyle, panel: str) -> None:
+    background = QColor(panel)
+    idle = badge_icon(0, style).pixmap(22, 22).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    assert _contrast_pixels(idle, background) > 22 * 22 // 8, "the glyph stands out from its panel"
+    pixels = [idle.pixelColor(x, y) for y in range(22) for x in range(22)]
+    colours = {c.name() for c in pixels if c.alpha() > 250}
+    assert len(colours) == 1, "monochrome: one colour (antialiasing only changes alpha)"
+    three = badge_icon(3, style).pixmap(32, 32).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    centre = three.pixelColor(23, 4)  # inside the badge disc, above the digit
+    assert centre.red() > 180 and centre.green() < 120, "the count badge is red on a monochrome icon too"
+    digit = [three.pixelColor(x, 8) for x in range(20, 31)]
+    assert any(c.lightness() > 200 for c in digit), "its digit is white"
+
+
+def test_macos_template_is_a_black_mask_with_the_count_cut_out(qtbot: QtBot) -> None:
+    """Untested on macOS itself (nothing runs it here): the image is what AppKit expects of a template."""
+    qicon = badge_icon(3, TrayStyle.TEMPLATE)
+    assert qicon.isMask()
+    image = qicon.pixmap(32, 32).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    opaque = [image.pixelColor(x, y) for y in range(32) for x in range(32) if image.pixelColor(x, y).alpha() > 0]
+    assert opaque and all(c.red() == c.green() == c.blue() == 0 for c in opaque), "black + alpha only"
+    disc = [image.pixelColor(x, y).alpha() for y in range(2, 16) for x in range(19, 31)]
+    assert max(disc) == 255 and min(disc) == 0, "a black disc with the digit cut out"
