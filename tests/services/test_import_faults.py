@@ -4,7 +4,6 @@ that changes while it is read (RELIABILITY E12, E19, E20)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -23,6 +22,7 @@ from recipro_desktop.services.import_store import ImportCancelledError
 from recipro_desktop.services.importer import FileChangedError, ImportLimits, ImportSettings
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage.database import Database
+from tests.helpers.platforms import SELF_KILLED_EXIT
 from tests.services.import_fixtures import NOW, count, make_service, stored
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,13 +139,13 @@ def test_e19_kill_9_in_the_middle_of_the_import_transaction(tmp_path: Path) -> N
         def progress(done, total):
             if done >= 4000:  # two chunks written, inside the one import transaction
                 print("killing at", done, flush=True)
-                os.kill(os.getpid(), signal.SIGKILL)
+                os.kill(os.getpid(), 9)  # SIGKILL; TerminateProcess on Windows
         importer.apply_import(service, plan, progress=progress)
         print("not killed", flush=True)
         """
     )
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120, cwd=REPO)
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.returncode == SELF_KILLED_EXIT, done.stderr
     assert "killing at 4000" in done.stdout
     db = Database.open(paths, key)  # recovery + quick check on open
     try:

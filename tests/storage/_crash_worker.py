@@ -15,6 +15,7 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ CANARY_NOTE = "CANARY-7f3a9c1e-notes"
 @functools.cache
 def context() -> Any:
     """The fork-server multiprocessing context, with the app (and the parent's main script) preloaded."""
+    if sys.platform == "win32":
+        # No fork on Windows: every child is a new interpreter that imports the app (seconds under Wine),
+        # so the Windows runs make fewer trials (CRASH_TRIALS); what is killed, and how hard, is the same.
+        return multiprocessing.get_context("spawn")
     main_path = getattr(sys.modules["__main__"], "__file__", None)
     if main_path:
         os.environ["RECIPRO_FORKSERVER_MAIN"] = os.path.abspath(main_path)
@@ -93,7 +98,7 @@ def hook(index: int) -> None:
     if _hook["pipe"] is not None and index == _hook["kill_at"]:
         _hook["pipe"].send_bytes(f"hook {index}".encode())
         while True:
-            signal.pause()  # the parent SIGKILLs us here, in the middle of the migration transaction
+            threading.Event().wait()  # the parent kills us here, in the middle of the migration transaction
 
 
 def migrate(

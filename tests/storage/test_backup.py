@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from recipro_desktop.storage.backup import BackupInfo
 from tests.conftest import CANARY, CANARY_PASSPHRASE
 from tests.helpers import find_secret
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
+from tests.helpers.platforms import SELF_KILLED_EXIT
 
 T0 = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -353,7 +353,7 @@ def test_d6_a9_restore_with_a_stale_wal(journal: tuple[JournalPaths, bytes, Any]
         text=True,
         timeout=60,
     )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.returncode == SELF_KILLED_EXIT, done.stderr
     assert paths.wal.stat().st_size > 0 and paths.shm.exists()
 
     aside = backup.restore_backup(paths, key, made.path, now=T0 + timedelta(hours=1))

@@ -6,7 +6,6 @@ import errno
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import textwrap
@@ -26,6 +25,7 @@ from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import fsutil, keyslots, vault
 from recipro_desktop.storage.vault import JournalState
 from tests.conftest import CANARY_PASSPHRASE
+from tests.helpers.platforms import SELF_KILLED_EXIT
 
 
 def _doc(paths: JournalPaths) -> dict:
@@ -298,7 +298,7 @@ _CHANGE_CHILD = textwrap.dedent(
 
     def crash(step):
         if step == point:
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), 9)  # SIGKILL; TerminateProcess on Windows
 
     paths = JournalPaths(Path(sys.argv[2]))
     key = vault.unlock(paths, passphrase=old).key
@@ -334,7 +334,7 @@ def test_b10_kill_during_passphrase_change_leaves_old_or_new(
     if point == "none":
         assert done.returncode == 0, done.stderr
     else:
-        assert done.returncode == -signal.SIGKILL, done.stderr
+        assert done.returncode == SELF_KILLED_EXIT, done.stderr
     works = {}
     for label, candidate in (("old", old), ("new", new_passphrase)):
         try:
