@@ -47,13 +47,22 @@ MARKER = "X-Recipro-Autostart=true"
 """Marks our .desktop file, so a file of the same name written by something else is never claimed or deleted."""
 
 
-def default_command() -> list[str]:
-    """How to start this installation of Recipro: the frozen bundle, the ``recipro`` script, or ``python -m``."""
+def default_command(platform: str = sys.platform) -> list[str]:
+    """How to start this installation of Recipro: the frozen bundle, the ``recipro`` script, or ``python -m``.
+
+    On Windows a login must not open a console window: from the bundle's console twin (``recipro-cli.exe``) the
+    entry names the windowed ``recipro.exe`` beside it, and a pip install's windowed launcher ``recipro-gui``
+    is preferred to the console script ``recipro``.
+    """
+    windows = platform.startswith(("win32", "cygwin"))
     if getattr(sys, "frozen", False):
-        return [sys.executable]
-    script = shutil.which("recipro")
-    if script:
-        return [str(Path(script).resolve())]
+        exe = Path(sys.executable)
+        windowed = exe.with_name(exe.name.replace("-cli", ""))
+        return [str(windowed)] if windows and windowed != exe and windowed.is_file() else [sys.executable]
+    for name in ("recipro-gui", "recipro") if windows else ("recipro",):
+        script = shutil.which(name)
+        if script:
+            return [str(Path(script).resolve())]
     return [sys.executable, "-m", "recipro_desktop"]
 
 
@@ -174,6 +183,7 @@ class Autostart:
         home: the user's home folder.
         command: the program to start (default: :func:`default_command`); ``--minimized`` is appended.
         winreg_module: the ``winreg`` module (Windows; tests pass a fake).
+        run_key: the registry key under ``HKEY_CURRENT_USER`` that holds the Run value (tests use their own).
     """
 
     def __init__(
@@ -184,12 +194,14 @@ class Autostart:
         home: Path | None = None,
         command: Sequence[str] | None = None,
         winreg_module: ModuleType | Any | None = None,
+        run_key: str = RUN_KEY,
     ) -> None:
         self.platform = platform
         self._env = os.environ if env is None else env
         self._home = Path.home() if home is None else home
         self._command = list(command) if command is not None else default_command()
         self._winreg = winreg_module
+        self._run_key = run_key
 
     # --- where ----------------------------------------------------------------------------------------
 
@@ -380,7 +392,7 @@ class Autostart:
     def _windows_value(self) -> str | None:
         reg = self._reg()
         try:
-            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_READ) as key:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, self._run_key, 0, reg.KEY_READ) as key:
                 value, _kind = reg.QueryValueEx(key, APP_NAME)
         except FileNotFoundError:
             return None
@@ -388,13 +400,13 @@ class Autostart:
 
     def _windows_write(self) -> None:
         reg = self._reg()
-        with reg.CreateKeyEx(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_SET_VALUE) as key:
+        with reg.CreateKeyEx(reg.HKEY_CURRENT_USER, self._run_key, 0, reg.KEY_SET_VALUE) as key:
             reg.SetValueEx(key, APP_NAME, 0, reg.REG_SZ, subprocess.list2cmdline(self.command_line))
 
     def _windows_delete(self) -> None:
         reg = self._reg()
         try:
-            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_SET_VALUE) as key:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, self._run_key, 0, reg.KEY_SET_VALUE) as key:
                 reg.DeleteValue(key, APP_NAME)
         except FileNotFoundError:
             pass

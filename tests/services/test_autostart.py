@@ -3,6 +3,7 @@ and the macOS LaunchAgent through their content and calls with the platform fake
 
 from __future__ import annotations
 
+import contextlib
 import os
 import plistlib
 import shutil
@@ -180,6 +181,59 @@ def test_default_command_prefers_the_frozen_bundle_then_the_script(monkeypatch: 
     assert autostart.default_command() == [sys.executable, "-m", "recipro_desktop"]
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/local/bin/recipro")
     assert autostart.default_command()[0].endswith("recipro")
+
+
+def test_windows_logs_in_with_the_windowed_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the bundle's console twin the entry names the windowed recipro.exe beside it (no console window at
+    every login); a pip install prefers its windowed launcher recipro-gui to the console script."""
+    bundle = tmp_path / "Program Files" / "Recipro"
+    bundle.mkdir(parents=True)
+    (bundle / "recipro.exe").write_bytes(b"MZ")
+    (bundle / "recipro-cli.exe").write_bytes(b"MZ")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle / "recipro-cli.exe"))
+    assert autostart.default_command("win32") == [str(bundle / "recipro.exe")]
+    monkeypatch.setattr(sys, "executable", str(bundle / "recipro.exe"))
+    assert autostart.default_command("win32") == [str(bundle / "recipro.exe")]
+    monkeypatch.delattr(sys, "frozen")
+    scripts = {"recipro-gui": str(tmp_path / "recipro-gui.exe"), "recipro": str(tmp_path / "recipro.exe")}
+    monkeypatch.setattr(shutil, "which", scripts.get)
+    assert autostart.default_command("win32") == [str(Path(scripts["recipro-gui"]).resolve())]
+    assert autostart.default_command("linux") == [str(Path(scripts["recipro"]).resolve())]
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="the real registry and CommandLineToArgvW exist on Windows only")
+def test_windows_run_value_in_the_real_registry_starts_a_path_with_spaces(tmp_path: Path) -> None:
+    """The Run value written through the real winreg API, under a key of the test's own (never the user's Run
+    key), reads back as one command that Windows splits into the program and --minimized, whatever spaces and
+    backslashes the install path has; disabling removes the value."""
+    import ctypes
+    import uuid
+    import winreg  # type: ignore[import-not-found,unused-ignore]
+
+    test_key = rf"Software\Recipro tests\Run-{uuid.uuid4().hex}"
+    program = r"C:\Users\Ana María\AppData\Local\Programs\Recipro 0.1\recipro.exe"
+    entry = Autostart(platform="win32", command=[program], run_key=test_key)
+    try:
+        assert not entry.is_enabled()
+        entry.enable()
+        assert entry.is_enabled()
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, test_key) as key:
+            value, kind = winreg.QueryValueEx(key, "Recipro")
+        assert kind == winreg.REG_SZ
+        argc = ctypes.c_int()
+        shell32 = ctypes.windll.shell32  # type: ignore[attr-defined,unused-ignore]
+        shell32.CommandLineToArgvW.restype = ctypes.POINTER(ctypes.c_wchar_p)
+        argv = shell32.CommandLineToArgvW(value, ctypes.byref(argc))
+        assert [argv[i] for i in range(argc.value)] == [program, MINIMIZED_FLAG]
+        entry.disable()
+        assert not entry.is_enabled()
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, test_key) as key, pytest.raises(FileNotFoundError):
+            winreg.QueryValueEx(key, "Recipro")
+    finally:
+        for path in (test_key, test_key.rsplit("\\", 1)[0]):
+            with contextlib.suppress(OSError):
+                winreg.DeleteKey(winreg.HKEY_CURRENT_USER, path)
 
 
 def test_write_failure_is_raised_for_the_caller(tmp_path: Path) -> None:
