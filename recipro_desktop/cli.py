@@ -593,7 +593,7 @@ class Cli:
 
     def cmd_restore(self) -> int:
         from recipro_desktop.services.access import unlock_key
-        from recipro_desktop.storage import backup, vault
+        from recipro_desktop.storage import backup, fsutil, vault
 
         source: Path = self.args.file.expanduser()
         if not source.is_file():
@@ -610,7 +610,7 @@ class Cli:
             unlocked = unlock_key(self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin))
         except BaseException:
             if empty_aside is not None:
-                os.replace(empty_aside, self.paths.database)
+                fsutil.replace(empty_aside, self.paths.database)
             raise
         moved = backup.restore_backup(self.paths, unlocked.key, source, now=self.clock.now()) or empty_aside
         self.say(f"Restored the journal from {source}.")

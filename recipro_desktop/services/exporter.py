@@ -364,7 +364,7 @@ def _write_zip(final: Path, snapshot: _Snapshot, writer: _Writer, readme: bytes,
                         writer.write_csv(stream, header, rows)
                     names.append(name)
             _fsync(raw)
-        os.replace(temp, final)
+        fsutil.replace(temp, final)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

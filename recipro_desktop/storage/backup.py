@@ -239,7 +239,7 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
         raise BackupError(f"The backup failed verification and was deleted ({problem}).")
     try:
         os.chmod(partial, 0o600)
-        os.replace(partial, final)
+        fsutil.replace(partial, final)
         fsutil.fsync_dir(directory)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -380,7 +380,7 @@ def move_aside(paths: JournalPaths, *, suffix: str, now: datetime) -> Path:
         if not source.exists():
             continue
         try:
-            os.replace(source, dest)
+            fsutil.replace(source, dest)
         except OSError as exc:
             raise StorageUnavailableError(
                 f"Could not move {source.name} aside to {dest.name} ({exc.strerror or type(exc).__name__}); "
@@ -427,7 +427,7 @@ def restore_backup(paths: JournalPaths, key: bytes, backup: Path, *, now: dateti
     try:
         if has_current:
             aside = move_aside(paths, suffix="before-restore", now=now)
-        os.replace(staging, paths.database)
+        fsutil.replace(staging, paths.database)
         fsutil.fsync_dir(paths.data_dir)
     except (OSError, StorageUnavailableError) as exc:
         with contextlib.suppress(OSError):

@@ -19,6 +19,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,6 +188,36 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+REPLACE_PATIENCE_SECONDS = 2.0
+"""How long :func:`replace` waits on Windows for another program to let go of a file."""
+
+
+def replace(source: Path, dest: Path) -> None:
+    """``os.replace(source, dest)``, patient where the platform is strict.
+
+    POSIX replaces a file whatever handles other processes hold on it. Windows refuses (access denied, or a
+    sharing violation) while another handle opened without ``FILE_SHARE_DELETE`` holds the destination or the
+    source: an antivirus or the search indexer scanning a file just written, a backup or sync tool, a text
+    editor. Such holds are usually brief, so on Windows a refusal is retried for up to
+    :data:`REPLACE_PATIENCE_SECONDS`, then raised; nothing has changed at either path then. On POSIX a
+    ``PermissionError`` is a real permission problem and is raised at once.
+
+    Raises:
+        OSError: the replace failed; both files are as they were.
+    """
+    deadline = time.monotonic() + (REPLACE_PATIENCE_SECONDS if os.name == "nt" else 0.0)
+    pause = 0.01
+    while True:
+        try:
+            os.replace(source, dest)
+            return
+        except PermissionError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably, creating it with ``mode``.
 
@@ -210,7 +241,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
         finally:
             os.close(fd)
         _step("temp-written")
-        os.replace(temp, path)
+        replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -238,7 +269,7 @@ def copy_closed_file(source: Path, dest: Path, mode: int = 0o600) -> None:
         finally:
             os.close(fd)
         _step("temp-written")
-        os.replace(temp, dest)
+        replace(temp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
