@@ -45,7 +45,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -246,7 +246,7 @@ class TrayIcon(QSystemTrayIcon):
         self.activated.connect(self._on_activated)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):  # a light/dark switch may move the panel's colour too
-            app.styleHints().colorSchemeChanged.connect(lambda _scheme: self._refresh_icon())
+            app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)  # a method: dropped with the icon
         self._refresh_icon()
         self.rebuild_menu()
 
@@ -296,6 +296,10 @@ class TrayIcon(QSystemTrayIcon):
         self._scheduler = scheduler
         self.set_nudges(scheduler.nudges)
         self.set_paused(scheduler.paused_until)
+
+    @Slot(Qt.ColorScheme)
+    def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        self._refresh_icon()
 
     def _refresh_icon(self) -> None:
         count = 0 if self._locked else len(self._nudges)
