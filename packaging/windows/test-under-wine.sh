@@ -116,7 +116,7 @@ status=0
 # 4. The test suite on Windows Python.
 if [ "$run_tests" = 1 ]; then
     [ ${#pytest_args[@]} -gt 0 ] || pytest_args=(-q -p no:cacheprovider)
-    log=$WORK/pytest.log
+    log=$(mktemp "$WORK/pytest-XXXXXX.log")  # several runs may share the prefix
     set +e
     wpy -m pytest "${pytest_args[@]}" | tee "$log"
     status=${PIPESTATUS[0]}
@@ -125,7 +125,7 @@ if [ "$run_tests" = 1 ]; then
         echo "test-under-wine: no test ran under Windows Python" >&2
         status=1
     fi
-    say "tests done (exit $status)"
+    say "tests done (exit $status), log in $log"
 fi
 
 # 5. The Windows bundle, built with the project's spec by PyInstaller on Windows Python, and its self-test.
@@ -153,6 +153,5 @@ if [ "$run_bundle" = 1 ] && [ "$status" = 0 ]; then
         say "archived $archive: $(du -sm "$archive" | cut -f1) MB"
     fi
 fi
-wineserver -k 2>/dev/null || true
 say "done (exit $status)"
 exit "$status"
