@@ -117,10 +117,20 @@ status=0
 if [ "$run_tests" = 1 ]; then
     [ ${#pytest_args[@]} -gt 0 ] || pytest_args=(-q -p no:cacheprovider)
     log=$(mktemp "$WORK/pytest-XXXXXX.log")  # several runs may share the prefix
+    # A small volume that a test fills for real (RELIABILITY A3: ERROR_DISK_FULL through Wine), when we may mount.
+    small_volume=$(mktemp -d "$WORK/small-volume-XXXXXX")
+    mounted=0
+    if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m,mode=1777 tmpfs "$small_volume" 2>/dev/null; then
+        mounted=1
+        export RECIPRO_TEST_SMALL_VOLUME; RECIPRO_TEST_SMALL_VOLUME=$(winpath "$small_volume")
+    fi
     set +e
     wpy -m pytest "${pytest_args[@]}" | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
+    [ "$mounted" = 0 ] || umount "$small_volume"
+    rmdir "$small_volume"
+    unset RECIPRO_TEST_SMALL_VOLUME
     if ! grep -Eq '[0-9]+ passed' "$log"; then
         echo "test-under-wine: no test ran under Windows Python" >&2
         status=1

@@ -52,10 +52,12 @@ def _one_run(data_dir: Path, key: bytes, rng: random.Random, run: int) -> list[b
         child.kill()
         child.join(60)
         assert child.exitcode == PROCESS_KILLED_EXIT
-        while receiver.poll():  # sent before it died: committed, so it counts
+        while True:  # what it sent before it died was committed, so it counts
             try:
+                if not receiver.poll():
+                    break
                 acks.append(receiver.recv_bytes())
-            except EOFError:
+            except (EOFError, BrokenPipeError):  # BrokenPipeError: how Windows reports the dead writer
                 break
     finally:
         receiver.close()
@@ -80,7 +82,9 @@ def test_A1_sigkill_mid_write_loses_no_acknowledged_commit(journal_paths: Journa
                 added.add(uid)
             else:
                 updated[uid] = max(updated.get(uid, 0), version)
-    assert len(added) >= ITERATIONS  # the test really wrote (and killed) a lot
+    # The test really wrote (and killed) a lot: each trial waits for 0-3 acknowledgements (1.5 on average), plus
+    # whatever arrives before the kill. 50 Linux trials give ~80; the 12 Windows trials ~18, at least 10 seen.
+    assert len(added) >= (ITERATIONS if not WINDOWS else ITERATIONS * 2 // 3)
 
     conn = driver.connect(journal_paths.database, key)
     try:

@@ -8,7 +8,9 @@ afterwards and what the caller is told.
 from __future__ import annotations
 
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -29,9 +31,11 @@ from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage import driver
 from recipro_desktop.storage.database import Database
 from tests.conftest import CANARY
+from tests.helpers.platforms import posix_only
 from tests.storage import _crash_worker
 
 BIG_NOTE = f"{CANARY} " + "a long note that will not fit " * 3000  # ~90,000 characters
+SMALL_VOLUME_ENV = "RECIPRO_TEST_SMALL_VOLUME"
 
 
 @pytest.fixture
@@ -93,6 +97,41 @@ def test_A3_disk_full_during_a_bulk_load_stores_nothing(db: Database) -> None:
     assert service.stats()["people"] == 0
 
 
+@pytest.mark.skipif(
+    not os.environ.get(SMALL_VOLUME_ENV),
+    reason=f"needs a small empty volume to fill, named by ${SMALL_VOLUME_ENV} "
+    "(.ci/run and packaging/windows/test-under-wine.sh mount a 4 MB tmpfs for it)",
+)
+def test_A3_a_volume_that_really_runs_out_of_space(key: bytes) -> None:
+    """RELIABILITY A3 on a real full volume (ENOSPC on Linux; ERROR_DISK_FULL through Windows' API under Wine):
+    the write that does not fit is refused with "the disk is full", none of it is stored, what was there stays,
+    and once space is freed the same write succeeds. Also the one A3 variant that runs on Windows, which has no
+    per-process file-size limit."""
+    volume = Path(os.environ[SMALL_VOLUME_ENV])
+    run = uuid.uuid4().hex
+    paths = JournalPaths(volume / f"journal-{run}")
+    ballast = volume / f"ballast-{run}"
+    db = Database.create(paths, key)
+    try:
+        service = JournalService(db, FixedClock())
+        earlier = service.add_person(Person(display_name="Earlier"))
+        with ballast.open("wb") as stream:  # fill the volume, leaving less room than the write needs
+            stream.write(b"\0" * max(0, shutil.disk_usage(volume).free - 256 * 1024))
+        big = [Person(display_name=f"Big {n}", notes=BIG_NOTE) for n in range(10)]  # ~0.9 MB in one transaction
+        with pytest.raises(StorageFullError, match="The disk is full: nothing was saved"):
+            service.add_many(people=big)
+        assert service.stats()["people"] == 1
+        assert service.get_person(earlier.id) == earlier
+        ballast.unlink()
+        service.add_many(people=big)
+        assert service.stats()["people"] == 11
+    finally:
+        db.close()
+        ballast.unlink(missing_ok=True)
+        shutil.rmtree(paths.data_dir, ignore_errors=True)
+
+
+@posix_only("RLIMIT_FSIZE is a POSIX per-process limit; Windows has none (its A3 run is the full volume above)")
 def test_A3_file_size_limit_in_a_child_process(journal_paths: JournalPaths, key: bytes) -> None:
     """RELIABILITY A3, second variant: RLIMIT_FSIZE (EFBIG on write, which SQLite reports as a bare I/O error)
     in a child; it is told the disk is full and nothing was saved, the journal is intact for the next process,
