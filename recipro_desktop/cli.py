@@ -205,9 +205,33 @@ def given_passphrase(args: argparse.Namespace) -> str | None:
     return env if env else None
 
 
+def is_terminal(stream: TextIO) -> bool:
+    """True when ``stream`` is a terminal someone can type a passphrase on.
+
+    ``isatty()`` alone is not enough on Windows: it is True for any character device, so for ``< NUL`` too (a
+    scheduled task, a script's ``stdin=DEVNULL``), where ``getpass`` would then wait on the console for keys
+    nobody types. There the stream must be a console (``GetConsoleMode`` succeeds only on a console handle).
+    """
+    try:
+        if not stream.isatty():
+            return False
+    except ValueError:  # a closed stream
+        return False
+    if sys.platform != "win32":
+        return True
+    try:
+        import ctypes
+        import msvcrt
+
+        mode = ctypes.c_ulong()
+        return bool(ctypes.windll.kernel32.GetConsoleMode(msvcrt.get_osfhandle(stream.fileno()), ctypes.byref(mode)))
+    except (AttributeError, OSError, ValueError):  # no real descriptor (io.StringIO...): not a console
+        return False
+
+
 def terminal_prompt(stdin: TextIO) -> Callable[[int, str | None], str | None] | None:
     """A passphrase prompt on the terminal, or None when there is no terminal to ask on."""
-    if not stdin.isatty():
+    if not is_terminal(stdin):
         return None
 
     def ask(attempt: int, reason: str | None) -> str | None:
@@ -226,7 +250,7 @@ def terminal_prompt(stdin: TextIO) -> Callable[[int, str | None], str | None] | 
 def new_passphrase(args: argparse.Namespace, stdin: TextIO) -> str | None:
     """For a new journal: the given passphrase, one typed twice on a terminal, or None (a recovery key is made)."""
     given = given_passphrase(args)
-    if given is not None or not stdin.isatty():
+    if given is not None or not is_terminal(stdin):
         return given
     import getpass
 

@@ -1,7 +1,8 @@
 """Test configuration shared by every test.
 
-- Qt runs offscreen; the real HOME, XDG folders, keyring and data directory are never touched (H1): an
-  autouse fixture points them at a per-test temporary folder and installs an in-memory keyring.
+- Qt runs offscreen; the real HOME, XDG folders (Windows: LocalAppData, AppData, Documents), keyring and data
+  directory are never touched (H1): an autouse fixture points them at a per-test temporary folder and installs an
+  in-memory keyring.
 - A canary string is handed to tests that write text; at the end of the session the log files, captured
   output and temp folder are searched for it (G1, B11: see tests/test_privacy_canary.py).
 """
@@ -21,6 +22,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from recipro_desktop.paths import JournalPaths
+from tests.helpers.platforms import WINDOWS
 
 CANARY = "CANARY-7f3a9c1e-notes"
 CANARY_KEY = bytes.fromhex("c0ffee" * 10 + "c0ffee00")[:32]
@@ -48,7 +50,8 @@ class MemoryKeyring(KeyringBackend):
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point HOME, XDG_* and RECIPRO_DATA_DIR at a fresh temp folder; install a memory keyring (H1)."""
+    """Point HOME, XDG_* (Windows: the known folders) at a fresh temp folder, unset RECIPRO_DATA_DIR and install a
+    memory keyring (H1)."""
     home = tmp_path_factory.mktemp("home dir é")
     for var, sub in (
         ("XDG_DATA_HOME", "data"),
@@ -60,6 +63,23 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
         (home / sub).mkdir(mode=0o700)
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # Windows ignores HOME and XDG_*: platformdirs asks the shell for the known folders there, unless a
+    # WIN_PD_OVERRIDE_<CSIDL> variable names one (child processes get LOCALAPPDATA/APPDATA too, which the shell
+    # does not read either, so the overrides are what isolates them). The fake profile folders sit in the temp
+    # folder, which is inside the real %USERPROFILE%, so fsutil.private_location_problem still sees them as private.
+    # USERPROFILE itself is left alone: it is what the privacy check compares with.
+    for var, sub in (
+        ("LOCAL_APPDATA", "AppData/Local"),
+        ("APPDATA", "AppData/Roaming"),
+        ("PERSONAL", "Documents"),
+        ("DOWNLOADS", "Downloads"),
+        ("DESKTOPDIRECTORY", "Desktop"),
+    ):
+        if WINDOWS:
+            (home / sub).mkdir(mode=0o700, parents=True)
+        monkeypatch.setenv(f"WIN_PD_OVERRIDE_{var}", str(home / sub))
+    monkeypatch.setenv("LOCALAPPDATA", str(home / "AppData/Local"))
+    monkeypatch.setenv("APPDATA", str(home / "AppData/Roaming"))
     monkeypatch.delenv("RECIPRO_DATA_DIR", raising=False)
     monkeypatch.delenv("RECIPRO_PASSPHRASE", raising=False)
     previous = keyring.get_keyring()

@@ -16,6 +16,7 @@ from recipro_desktop import logs
 from recipro_desktop.core.errors import DamagedJournalError
 from recipro_desktop.core.models import Act, ActKind, Direction, Person
 from tests.conftest import CANARY
+from tests.helpers.platforms import assert_private_dir, assert_private_file
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ def test_g1_domain_objects_and_long_strings_are_replaced_in_log_records(log_file
 
 def test_g1_log_file_and_folder_are_private(log_file: Path) -> None:
     logging.getLogger("recipro_desktop.test").warning("hello")
-    assert log_file.stat().st_mode & 0o777 == 0o600
-    assert log_file.parent.stat().st_mode & 0o777 == 0o700
+    assert_private_file(log_file)
+    assert_private_dir(log_file.parent)
 
 
 def test_g2_logged_exception_shows_type_and_frames_but_not_its_message(log_file: Path) -> None:

@@ -284,7 +284,9 @@ _ITEM_FIELDS = ("kind", "id", "on", "title", "subkind", "direction", "people", "
 _new_object = object.__new__
 _EXACT_FLOAT_MICROS = 2**51
 """Below this many microseconds from 1970 (about year 2041), ``micros / 1e6`` as a float is within a quarter
-microsecond of the true value, so ``datetime.fromtimestamp`` rounds it back exactly."""
+microsecond of the true value, so ``datetime.fromtimestamp`` rounds it back exactly. Only from 1970 on: Windows'
+``gmtime`` refuses a negative timestamp (``OSError: [Errno 22]``), so an instant before 1970 takes the
+``timedelta`` path on every platform."""
 
 
 def _slot_setters() -> tuple[Any, ...] | None:
@@ -342,7 +344,7 @@ def new_item(
 
 def instant(micros_since_epoch: int) -> datetime:
     """The stored ``created`` value as an aware UTC datetime (exact)."""
-    if -_EXACT_FLOAT_MICROS < micros_since_epoch < _EXACT_FLOAT_MICROS:
+    if 0 <= micros_since_epoch < _EXACT_FLOAT_MICROS:
         return datetime.fromtimestamp(micros_since_epoch / 1_000_000, UTC)
     return _EPOCH + timedelta(microseconds=micros_since_epoch)
 
@@ -393,6 +395,6 @@ def _items(rows: Sequence[Sequence[Any]]) -> list[TimelineItem]:
         s_subkind(item, subkind)
         s_direction(item, directions[direction] if direction is not None else None)
         s_people(item, linked)
-        s_created(item, fromtimestamp(created / 1_000_000, utc) if -limit < created < limit else instant(created))
+        s_created(item, fromtimestamp(created / 1_000_000, utc) if 0 <= created < limit else instant(created))
         out.append(item)
     return out

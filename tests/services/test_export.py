@@ -9,7 +9,6 @@ import csv
 import io
 import os
 import re
-import stat
 import subprocess
 import sys
 import textwrap
@@ -29,6 +28,7 @@ from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage import fsutil
 from recipro_desktop.storage.database import Database
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
+from tests.helpers.platforms import NO_FILE_SIZE_LIMIT, assert_private_dir, assert_private_file, posix_only
 from tests.services.import_fixtures import make_service, stored
 
 REPO = Path(__file__).resolve().parents[2]
@@ -170,6 +170,7 @@ def test_f4_failure_mid_folder_export_leaves_nothing(
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
 
 
+@posix_only(NO_FILE_SIZE_LIMIT)
 def test_f4_file_size_limit_in_a_child_leaves_no_partial_export(tmp_path: Path) -> None:
     paths = JournalPaths(tmp_path / "journal")
     key = os.urandom(32)
@@ -258,14 +259,17 @@ def test_f5_private_modes_and_never_into_the_data_folder(filled: JournalService,
     out = tmp_path / "out"
     out.mkdir()
     folder = export_all(filled, out)
-    assert stat.S_IMODE(folder.path.stat().st_mode) == 0o700
-    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.path.iterdir()} == {0o600}
+    assert_private_dir(folder.path)
+    files = list(folder.path.iterdir())
+    assert files
+    for file in files:
+        assert_private_file(file)
     zipped = export_all(filled, out, as_zip=True)
-    assert stat.S_IMODE(zipped.path.stat().st_mode) == 0o600
+    assert_private_file(zipped.path)
     with zipfile.ZipFile(zipped.path) as archive:
         assert {(i.external_attr >> 16) & 0o777 for i in archive.infolist()} == {0o600}
     google = export_google_contacts(filled, out / "g.csv")
-    assert stat.S_IMODE(google.path.stat().st_mode) == 0o600
+    assert_private_file(google.path)
     data_dir = filled.database.paths.data_dir
     with pytest.raises(ExportError, match="outside Recipro's data folder"):
         export_all(filled, data_dir)

@@ -4,7 +4,6 @@ built in code, asserting on what is stored and what the user is told."""
 from __future__ import annotations
 
 import codecs
-import stat
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
@@ -26,6 +25,7 @@ from recipro_desktop.services.importer import (
     summary_text,
 )
 from recipro_desktop.services.journal import JournalService
+from tests.helpers.platforms import assert_private_file
 from tests.services.import_fixtures import count, make_service, stored, write
 
 
@@ -425,7 +425,7 @@ def test_rejected_rows_are_saved_private_and_defused(svc: JournalService, tmp_pa
     report = run_import(svc, path)
     dest = tmp_path / "rejected.csv"
     assert importer.save_rejected_rows(report, dest) == 2
-    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert_private_file(dest)
     text = dest.read_text()
     assert text.splitlines()[0] == '"Problem","Name","Email"'
     assert '"\'=cmd"' in text and "not-an-email" in text

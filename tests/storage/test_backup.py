@@ -18,12 +18,18 @@ import pytest
 
 from recipro_desktop.core.errors import BackupError
 from recipro_desktop.paths import JournalPaths
-from recipro_desktop.storage import backup, driver, fsutil, vault
+from recipro_desktop.storage import backup, driver, vault
 from recipro_desktop.storage.backup import BackupInfo
 from tests.conftest import CANARY, CANARY_PASSPHRASE
 from tests.helpers import find_secret
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
-from tests.helpers.platforms import SELF_KILLED_EXIT
+from tests.helpers.platforms import (
+    NO_FILE_SIZE_LIMIT,
+    SELF_KILLED_EXIT,
+    assert_private_dir,
+    assert_private_file,
+    posix_only,
+)
 
 T0 = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -92,8 +98,8 @@ def test_b14_backup_is_encrypted_verified_and_private(journal: tuple[JournalPath
     )
     assert not driver.is_plaintext_sqlite(info.path)
     assert find_secret(CANARY, info.path) == []
-    assert fsutil.file_mode(info.path) == 0o600
-    assert fsutil.file_mode(paths.backups) == 0o700
+    assert_private_file(info.path)
+    assert_private_dir(paths.backups)
     assert sorted(p.name for p in paths.backups.iterdir()) == [info.path.name]  # no -wal/-shm, no partial
     assert backup.verify_backup(info.path, key)
     assert not backup.verify_backup(info.path, os.urandom(32))
@@ -151,6 +157,7 @@ def test_backup_that_fails_verification_is_deleted(
     assert backup.integrity_check(conn, full=True).ok
 
 
+@posix_only(NO_FILE_SIZE_LIMIT)
 def test_backup_on_a_full_disk_leaves_nothing_behind(journal: tuple[JournalPaths, bytes, Any]) -> None:
     """D7/A3-style: the backup write hits RLIMIT_FSIZE (real EFBIG) in a child: BackupError, no partial file."""
     paths, key, conn = journal
@@ -200,7 +207,8 @@ def test_d7_backup_folder_removed_is_recreated(journal: tuple[JournalPaths, byte
         child.unlink()
     paths.backups.rmdir()
     info = backup.create_backup(conn, paths, key, reason="daily", now=T0 + timedelta(days=1))
-    assert info.ok and fsutil.file_mode(paths.backups) == 0o700
+    assert info.ok
+    assert_private_dir(paths.backups)
 
 
 @pytest.mark.parametrize("kind", ["dangling-link", "a-file"])
@@ -364,7 +372,7 @@ def test_d6_a9_restore_with_a_stale_wal(journal: tuple[JournalPaths, bytes, Any]
     restored = driver.connect(paths.database, key)
     assert backup.integrity_check(restored, full=True).ok
     restored.close()
-    assert fsutil.file_mode(paths.database) == 0o600
+    assert_private_file(paths.database)
     # The moved-aside journal still holds the work done after the backup (its WAL travelled with it).
     before = driver.connect(aside, key)
     assert before.execute("SELECT count(*) FROM person WHERE name = 'only in the WAL'").fetchone()[0] == 1

@@ -15,6 +15,7 @@ from recipro_desktop.core.errors import EncryptionUnavailableError, StorageUnava
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import driver, vault
 from tests.conftest import CANARY, CANARY_KEY, MemoryKeyring
+from tests.helpers.platforms import assert_private_file
 
 KEY = os.urandom(32)
 
@@ -181,7 +182,7 @@ def test_new_database_is_encrypted_and_private(tmp_path: Path) -> None:
     assert data[:16] != driver.SQLITE_HEADER
     assert CANARY.encode() not in data
     assert CANARY_KEY.hex().encode() not in data
-    assert path.stat().st_mode & 0o777 == 0o600
+    assert_private_file(path)
 
 
 def test_a10_unusable_paths_give_clear_errors(tmp_path: Path) -> None:

@@ -25,7 +25,13 @@ from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import fsutil, keyslots, vault
 from recipro_desktop.storage.vault import JournalState
 from tests.conftest import CANARY_PASSPHRASE
-from tests.helpers.platforms import SELF_KILLED_EXIT
+from tests.helpers.platforms import (
+    NO_FILE_SIZE_LIMIT,
+    SELF_KILLED_EXIT,
+    assert_private_dir,
+    assert_private_file,
+    posix_only,
+)
 
 
 def _doc(paths: JournalPaths) -> dict:
@@ -52,8 +58,8 @@ def test_file_is_versioned_private_json_with_both_slots(journal_paths: JournalPa
     assert doc["slots"]["keyring"]["username"] == doc["journal_id"]
     assert doc["slots"]["keyring"]["backend"].endswith("MemoryKeyring")
     assert doc["slots"]["passphrase"]["kind"] == "passphrase"
-    assert fsutil.file_mode(journal_paths.keyslots) == 0o600
-    assert fsutil.file_mode(journal_paths.data_dir) == 0o700
+    assert_private_file(journal_paths.keyslots)
+    assert_private_dir(journal_paths.data_dir)
     assert new.recovery_key is None
     assert vault.journal_state(journal_paths) is JournalState.DATABASE_MISSING  # the database is the caller's job
 
@@ -218,7 +224,7 @@ def original(tmp_path: Path) -> Path:
 def test_a4_atomic_write_replaces_durably_with_mode(original: Path) -> None:
     fsutil.atomic_write_bytes(original, b"new content", mode=0o600)
     assert original.read_bytes() == b"new content"
-    assert fsutil.file_mode(original) == 0o600
+    assert_private_file(original)
     assert fsutil.stale_temp_files(original) == []
 
 
@@ -240,6 +246,7 @@ def test_a4_failing_step_leaves_original_and_no_temp(
     assert sorted(p.name for p in original.parent.iterdir()) == ["settings.json"]
 
 
+@posix_only(NO_FILE_SIZE_LIMIT)
 def test_a4_file_size_limit_child_leaves_original(original: Path) -> None:
     """A4: a real EFBIG (RLIMIT_FSIZE, SIGXFSZ ignored) in a child process while writing a larger file."""
     before = original.read_bytes()

@@ -17,6 +17,7 @@ from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import backup, driver, fsutil, vault
 from tests.conftest import CANARY_PASSPHRASE
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
+from tests.helpers.platforms import assert_private, assert_private_dir, assert_private_file, posix_only
 
 
 @pytest.fixture
@@ -29,32 +30,38 @@ def umask_022() -> Iterator[None]:
 
 
 def test_a14_everything_private_under_a_permissive_umask(journal_paths: JournalPaths, umask_022: None) -> None:
-    """A14: umask 022; an existing 0755 data dir is tightened; every file 0600, every folder 0700."""
+    """A14: umask 022; an existing 0755 data dir is tightened; every file 0600, every folder 0700.
+
+    Windows has no umask and no modes (os.umask and chmod(0o755) only touch the read-only flag there): the same
+    steps run, and what A14 means there is checked instead: every file and folder stays inside the user's
+    profile, on a local disk (tests.helpers.platforms.assert_private_*)."""
     journal_paths.data_dir.mkdir(parents=True, mode=0o755)
     journal_paths.data_dir.chmod(0o755)
     new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE)
-    assert fsutil.file_mode(journal_paths.data_dir) == 0o700
+    assert_private_dir(journal_paths.data_dir)
     conn = driver.connect(journal_paths.database, new.key, create=True)
     conn.execute("CREATE TABLE t (x)")
     conn.execute("INSERT INTO t VALUES (1)")
     assert journal_paths.wal.exists() and journal_paths.shm.exists()
     for path in (journal_paths.database, journal_paths.wal, journal_paths.shm, journal_paths.keyslots):
-        assert fsutil.file_mode(path) == 0o600, path.name
+        assert_private_file(path)
     made = backup.create_backup(conn, journal_paths, new.key, reason="manual", now=datetime(2024, 1, 1, tzinfo=UTC))
     conn.close()
-    assert fsutil.file_mode(journal_paths.backups) == 0o700
-    assert fsutil.file_mode(made.path) == 0o600
+    assert_private_dir(journal_paths.backups)
+    assert_private_file(made.path)
     vault.change_passphrase(journal_paths, new.key, "another")
-    assert fsutil.file_mode(journal_paths.keyslots) == 0o600
+    assert_private_file(journal_paths.keyslots)
     aside = backup.restore_backup(journal_paths, new.key, made.path, now=datetime(2024, 1, 2, tzinfo=UTC))
-    assert aside is not None and fsutil.file_mode(aside) == 0o600
-    assert fsutil.file_mode(journal_paths.database) == 0o600
+    assert aside is not None
+    assert_private_file(aside)
+    assert_private_file(journal_paths.database)
     everything = [p for p in journal_paths.data_dir.rglob("*")]
     assert everything
     for path in everything:
-        assert fsutil.file_mode(path) == (0o700 if path.is_dir() else 0o600), path.name
+        assert_private(path)
 
 
+@posix_only("a folder's mode is what makes it loose; Windows folders have no mode to loosen or tighten")
 def test_a14_loose_backup_folder_is_tightened(journal_paths: JournalPaths, umask_022: None) -> None:
     new = vault.create_key_slots(journal_paths, passphrase=CANARY_PASSPHRASE)
     journal_paths.backups.mkdir(mode=0o755)
@@ -66,9 +73,11 @@ def test_a14_loose_backup_folder_is_tightened(journal_paths: JournalPaths, umask
 
 
 def test_a4_atomic_write_mode_ignores_umask(tmp_path: Path, umask_022: None) -> None:
+    """The new file is private whatever the umask (on Windows: no umask; the file is private by its place)."""
     target = tmp_path / "export.csv"
     fsutil.atomic_write_bytes(target, b"a,b\n")
-    assert fsutil.file_mode(target) == 0o600
+    assert target.read_bytes() == b"a,b\n"
+    assert_private_file(target)
 
 
 # --- A10: unusable paths, as an unprivileged user -------------------------------------------------------------
@@ -193,6 +202,10 @@ def test_a12_unreadable_mountinfo_is_unknown_not_a_crash(tmp_path: Path, monkeyp
     assert fsutil.is_network_or_sync_fs(tmp_path) is False
 
 
+@posix_only(
+    "/proc/self/mountinfo is Linux's; Windows has none (under Wine the Linux file shows through drive Z:, but it "
+    "names Linux mount points, which no Windows path matches)"
+)
 def test_a12_real_mountinfo_parses(tmp_path: Path) -> None:
     if not fsutil.MOUNTINFO.exists():
         pytest.skip("no /proc/self/mountinfo on this platform")

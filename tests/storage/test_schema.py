@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -15,6 +14,7 @@ from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import driver, migrate
 from recipro_desktop.storage.database import Database
 from recipro_desktop.storage.tables import Base
+from tests.helpers.platforms import assert_private_dir, assert_private_file
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def test_new_journal_is_at_head_and_encrypted(db: Database, journal_paths: Journ
     assert {"tags", "settings", "import_batches", "item_index", "timeline_people", "item_fts"} <= tables
     db.close()
     assert not driver.is_plaintext_sqlite(journal_paths.database)
-    assert stat.S_IMODE(journal_paths.database.stat().st_mode) == 0o600
-    assert stat.S_IMODE(journal_paths.data_dir.stat().st_mode) == 0o700
+    assert_private_file(journal_paths.database)
+    assert_private_dir(journal_paths.data_dir)
 
 
 def test_fts_tables_are_accent_and_case_insensitive_with_prefix_indexes(db: Database) -> None:

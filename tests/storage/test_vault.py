@@ -29,6 +29,7 @@ from recipro_desktop.storage import backup, driver, keyslots, vault
 from recipro_desktop.storage.vault import JournalState
 from tests.conftest import CANARY, CANARY_KEY, CANARY_PASSPHRASE, MemoryKeyring
 from tests.helpers import find_secret, secret_forms
+from tests.helpers.platforms import WINDOWS, assert_private_dir
 
 
 def _digest(directory: Path) -> dict[str, str]:
@@ -326,9 +327,13 @@ def test_b11_canary_key_and_passphrase_never_written_or_logged(
 
 
 def test_h1_files_land_under_the_xdg_data_dir(isolated_environment: Path) -> None:
-    """H1: with XDG_DATA_HOME set (HOME with a space and an accent), the journal lives under it and nowhere else."""
+    """H1: with XDG_DATA_HOME set (HOME with a space and an accent), the journal lives under it and nowhere else.
+
+    Windows has no XDG: the journal goes to %LOCALAPPDATA%\\recipro, the known folder the fixture moved into the
+    same temporary home (WIN_PD_OVERRIDE_LOCAL_APPDATA)."""
     paths = JournalPaths(default_data_dir())
-    assert paths.data_dir == Path(os.environ["XDG_DATA_HOME"]) / "recipro"
+    base = isolated_environment / "AppData" / "Local" if WINDOWS else Path(os.environ["XDG_DATA_HOME"])
+    assert paths.data_dir == base / "recipro"
     new = vault.create_key_slots(paths, passphrase=CANARY_PASSPHRASE)
     _make_db(paths, new.key)
     conn = driver.connect(paths.database, new.key)
@@ -337,4 +342,5 @@ def test_h1_files_land_under_the_xdg_data_dir(isolated_environment: Path) -> Non
     created = {p for p in isolated_environment.rglob("*") if p.is_file()}
     assert created, "nothing was written"
     assert all(paths.data_dir in p.parents for p in created)
+    assert_private_dir(paths.data_dir)
     assert " " in str(isolated_environment) and "é" in str(isolated_environment)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from recipro_desktop.core.models import Person
 from recipro_desktop.services.exporter import ExportResult
 from recipro_desktop.ui.export_dialog import ExportDialog
+from tests.helpers.platforms import assert_private_dir, assert_private_file
 from tests.ui.conftest import ModalGuard
 from tests.ui.journal_fixtures import JournalEnv, journal_env  # noqa: F401 (fixture)
 
@@ -64,8 +64,11 @@ def test_f5_blocking_warning_once_per_session_then_private_files(
     modals.answer("exec", YES)
     result = export(qtbot, dialog)
     assert warnings_shown(modals) == ["This file is NOT encrypted."]
-    assert stat.S_IMODE(result.path.stat().st_mode) == 0o700
-    assert {stat.S_IMODE(p.stat().st_mode) for p in result.path.iterdir()} == {0o600}
+    assert_private_dir(result.path)
+    files = list(result.path.iterdir())
+    assert files
+    for file in files:
+        assert_private_file(file)
     assert "Exported 2 people" in dialog.ui.statusLabel.text()
     assert dialog.ui.showButton.isVisible()
     second = export(qtbot, dialog)  # the same session: not asked again
@@ -126,7 +129,7 @@ def test_f3_excel_zip_and_contacts_only(qtbot: QtBot, env: JournalEnv, tmp_path:
     modals.answer("exec", YES)
     zipped = export(qtbot, dialog)
     assert zipped.zipped and zipped.excel and zipped.path.suffix == ".zip"
-    assert stat.S_IMODE(zipped.path.stat().st_mode) == 0o600
+    assert_private_file(zipped.path)
     ui.contactsRadio.setChecked(True)
     assert not ui.packagePanel.isEnabled() and not ui.semicolonCheck.isEnabled()
     google = export(qtbot, dialog)

@@ -3,7 +3,6 @@ E19; the service tests cover every row in depth). Files are built in code; nothi
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from recipro_desktop.services.importer import RowAction
 from recipro_desktop.ui.column_mapping_model import ColumnMappingModel
 from recipro_desktop.ui.import_rows_model import ImportRowsModel
 from recipro_desktop.ui.import_wizard import FILE, FORMAT, MAPPING, PREVIEW, RUN, SUMMARY, ImportWizard
+from tests.helpers.platforms import assert_private_file
 from tests.services.import_fixtures import make_service, stored
 from tests.ui.conftest import ModalGuard
 from tests.ui.journal_fixtures import JournalEnv, demo_data, journal_env  # noqa: F401 (fixture)
@@ -60,7 +60,7 @@ def choose_file(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
 def test_linkedin_import_end_to_end(qtbot: QtBot, journal_env: JournalEnv, tmp_path: Path, qtmodeltester) -> None:  # noqa: F811
     """Choose → detected → mapping → preview (a bad date is a row problem, E17) → import → summary, stored."""
     path = tmp_path / "Connections.csv"
-    path.write_text(LINKEDIN, encoding="utf-8")
+    path.write_text(LINKEDIN, encoding="utf-8", newline="")  # CRLF as LinkedIn writes it, on Windows too
     wizard = make_wizard(qtbot, journal_env)
     finished: list[object] = []
     wizard.import_finished.connect(finished.append)
@@ -269,7 +269,7 @@ def test_summary_saves_rejected_rows_and_undoes_the_import(
     modals.answer("getSaveFileName", (str(dest), ""))
     qtbot.mouseClick(summary.saveRejectedButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Saved 1 row(s)" in summary.statusLabel.text(), timeout=10_000)
-    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert_private_file(dest)
     assert dest.read_text().splitlines()[0] == '"Problem","Name","Email"'
     modals.answer("question", QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(summary.undoButton, Qt.MouseButton.LeftButton)

@@ -9,7 +9,6 @@ password-manager hint).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import keyring
@@ -28,6 +27,7 @@ from recipro_desktop.storage import backup, driver, vault
 from recipro_desktop.ui.setup_wizard import DEMO_RESULT, PROTECT, READY, SetupWizard, passphrase_strength
 from recipro_desktop.ui.unlock_dialog import MAX_ATTEMPTS, NextStep, UnlockDialog
 from tests.conftest import MemoryKeyring
+from tests.helpers.platforms import assert_private_file
 from tests.ui.journal_fixtures import NOW
 
 PASS = "a long and private sentence"
@@ -204,7 +204,7 @@ def test_recovery_key_saved_to_a_private_file(
     modals.answer("getSaveFileName", (str(target), "Text files (*.txt)"))  # type: ignore[attr-defined]
     qtbot.mouseClick(wizard.ui.saveButton, Qt.MouseButton.LeftButton)
     assert wizard.ui.recoveryKeyEdit.text() in target.read_text(encoding="utf-8")
-    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert_private_file(target)
     assert "Saved to" in wizard.ui.savedStatusLabel.text()
     wizard.ui.savedCheckBox.setChecked(True)
     wizard.accept()
