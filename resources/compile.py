@@ -20,10 +20,12 @@ like with like on any checkout:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -38,21 +40,42 @@ class CompileError(RuntimeError):
     """A Qt tool is missing or failed."""
 
 
-def _tool(name: str) -> str:
-    """Find a PySide6 tool next to the running interpreter first (the venv), then on PATH."""
-    for candidate in (Path(sys.executable).with_name(name), Path(sys.executable).with_name(name + ".exe")):
-        if candidate.exists():
-            return str(candidate)
-    found = shutil.which(name)
+def _pyside_dir() -> Path | None:
+    """The installed PySide6 package folder, found without importing Qt."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _tool(name: str) -> list[str]:
+    """The command that runs Qt's ``uic`` or ``rcc`` generating Python.
+
+    PySide6-Essentials ships the real tools inside its package (``PySide6/uic.exe`` on Windows,
+    ``PySide6/Qt/libexec/uic`` on Linux and macOS); the ``pyside6-uic`` console scripts only add ``-g python``
+    and call them, and they are not on PATH everywhere (a Windows interpreter without its ``Scripts``
+    folder, a build machine's bare Python). So the package folder comes first, then the scripts on PATH.
+    """
+    package = _pyside_dir()
+    if package is not None:
+        for candidate in (package / "Qt" / "libexec" / name, package / f"{name}.exe", package / name):
+            if candidate.is_file():
+                return [str(candidate), "-g", "python"]
+    script = f"pyside6-{name}"
+    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        for candidate in (folder / script, folder / f"{script}.exe"):
+            if candidate.is_file():
+                return [str(candidate)]
+    found = shutil.which(script)
     if found is None:
-        raise CompileError(f"{name} not found: run this script with the project's environment (uv run)")
-    return found
+        raise CompileError(f"Qt's {name} not found (PySide6 is not installed): run this script with uv run")
+    return [found]
 
 
 def _run(cmd: list[str], cwd: Path) -> str:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
     if proc.returncode != 0:
-        raise CompileError(f"{Path(cmd[0]).name} failed ({proc.returncode}): {proc.stderr.strip()}")
+        raise CompileError(f"{Path(cmd[0]).stem} failed ({proc.returncode}): {proc.stderr.strip()}")
     return proc.stdout.replace("\r\n", "\n")
 
 
@@ -70,10 +93,10 @@ def generate(root: Path = ROOT) -> dict[str, str]:
     """Run rcc and uic and return ``{file name in forms/: text}``; writes nothing."""
     outputs = {"__init__.py": INIT_TEXT}
     resources = root / "resources"
-    rc_text = _run([_tool("pyside6-rcc"), "--no-compress", "--format-version", "1", QRC_NAME], cwd=resources)
+    rc_text = _run([*_tool("rcc"), "--no-compress", "--format-version", "1", QRC_NAME], cwd=resources)
     outputs[Path(QRC_NAME).stem + "_rc.py"] = HEADER.format(source=f"resources/{QRC_NAME}") + rc_text
     for ui_file in sorted((root / "ui").glob("*.ui")):
-        text = _run([_tool("pyside6-uic"), "--from-imports", ui_file.name], cwd=ui_file.parent)
+        text = _run([*_tool("uic"), "--from-imports", ui_file.name], cwd=ui_file.parent)
         outputs[f"ui_{ui_file.stem}.py"] = HEADER.format(source=f"ui/{ui_file.name}") + text
     return outputs
 

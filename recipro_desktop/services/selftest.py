@@ -275,14 +275,25 @@ def check_keyring_service(*, require: bool) -> Check:
 # --- Qt (in a child process) -----------------------------------------------------------------------------------
 
 
+CHILD_ENVIRONMENT = {
+    # Qt's own message says more than a C stack; QT_DEBUG_PLUGINS names the system library that is missing.
+    "PYTHONFAULTHANDLER": "0",
+    "QT_LOGGING_RULES": "qt.qpa.plugin=true",
+    # On Windows Qt writes its messages to the debugger (OutputDebugString), not to stderr, unless the process
+    # has a console window, which a child started with its output captured (and without a window) does not.
+    "QT_FORCE_STDERR_LOGGING": "1",
+}
+
+
 def _run_child(args: Sequence[str], extra_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*self_command(), *args],
         capture_output=True,
         text=True,
         timeout=QT_TIMEOUT_SECONDS,
-        # Qt's own message says more than a C stack; QT_DEBUG_PLUGINS names the system library that is missing.
-        env={**os.environ, "PYTHONFAULTHANDLER": "0", "QT_LOGGING_RULES": "qt.qpa.plugin=true", **(extra_env or {})},
+        env={**os.environ, **CHILD_ENVIRONMENT, **(extra_env or {})},
+        # The windowed app (Help › Self-test) starts the console twin: no console window may flash up.
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         check=False,
     )
 

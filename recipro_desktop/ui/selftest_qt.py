@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import secrets
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 
 import PySide6
@@ -138,15 +139,29 @@ def _check_window(scratch: Path) -> bool:
     return _emit("Window", Status.OK, f"opens on a new journal; {len(PAGES)} pages and every dialog load")
 
 
+def windows_fonts_for_offscreen(environ: MutableMapping[str, str] = os.environ) -> None:
+    """On Windows, let Qt's offscreen platform draw with the system's fonts (call before the QApplication).
+
+    The ``windows`` platform asks Windows for its fonts; ``offscreen`` and ``minimal`` (a headless check, a
+    build machine) read font files from ``QT_QPA_FONTDIR``, by default a ``lib/fonts`` folder that PySide6 does
+    not ship: without this they have no font at all. The ``windows`` platform ignores the variable.
+    """
+    if sys.platform == "win32" and not environ.get("QT_QPA_FONTDIR"):
+        fonts = Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"
+        if fonts.is_dir():
+            environ["QT_QPA_FONTDIR"] = str(fonts)
+
+
 def _check_fonts() -> bool:
-    """Qt draws text with the system's fonts (through fontconfig): without any, every letter is a box."""
+    """Qt draws text with the system's fonts (fontconfig on Linux): without any, every letter is a box."""
     font = QApplication.font()
     family = QFontInfo(font).family()  # empty when fontconfig found no font file at all
     if not family or not QFontMetrics(font).inFont("a"):
         return _emit(
             "Fonts",
             Status.FAIL,
-            "no fonts are installed: text would show as empty boxes (install a font package, e.g. fonts-dejavu-core)",
+            "no fonts are installed: text would show as empty boxes"
+            + (" (install a font package, e.g. fonts-dejavu-core)" if sys.platform.startswith("linux") else ""),
         )
     return _emit("Fonts", Status.OK, f"the window writes in {family} ({len(QFontDatabase.families())} families)")
 
@@ -207,8 +222,12 @@ def run_qt_part() -> int:
     """
     with tempfile.TemporaryDirectory(prefix="recipro-self-test-") as tmp:
         scratch = Path(tmp)
+        # Files in the scratch folder, on every system: Windows' native format is the registry, which setPath
+        # does not move, so every QSettings() made without a format is an ini file here.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch))
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
+        windows_fonts_for_offscreen()
         QCoreApplication.setOrganizationName("Recipro self-test")
         QCoreApplication.setApplicationName("Recipro self-test")
         app = QApplication.instance() or QApplication([sys.argv[0]])

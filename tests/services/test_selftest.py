@@ -22,6 +22,7 @@ from recipro_desktop.services import selftest
 from recipro_desktop.services.selftest import Status
 from recipro_desktop.storage import keystore
 from tests.conftest import MemoryKeyring
+from tests.helpers.platforms import WINDOWS
 
 REPO = Path(__file__).resolve().parents[2]
 SELF_TEST_TIMEOUT = 180
@@ -91,7 +92,7 @@ def test_the_plaintext_detector_flags_a_plain_sqlite_file(tmp_path: Path) -> Non
     """The encryption-at-rest check reads the file the way an attacker would: with plain sqlite3, no key."""
     import sqlite3
 
-    folder = tmp_path / "odd #1? folder"  # a path that is not a valid URI as it is
+    folder = tmp_path / "odd #1 100% ünï folder"  # not a valid URI as it is ('#', '%', spaces, non-ASCII)
     folder.mkdir()
     plain = folder / "plain.sqlite"
     conn = sqlite3.connect(plain)
@@ -156,6 +157,29 @@ def test_b13_a_build_without_sqlcipher_fails(fake_module_dir: Path) -> None:
     assert "The encryption library (SQLCipher) is missing" in line_of(out, "SQLCipher")
 
 
+LOADED_BY_WINDOWS = (".pyd", ".dll", ".exe")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link, except for what Windows maps into a process: a DLL this test process has loaded cannot be
+    deleted through any of its links, so the temporary folder could not be cleaned up."""
+    if source.lower().endswith(LOADED_BY_WINDOWS):
+        shutil.copyfile(source, target)
+    else:
+        os.link(source, target)
+
+
+def mirror(entry: Path, target: Path) -> None:
+    """``target`` shows ``entry``'s files: a symbolic link on POSIX; on Windows, where a symbolic link needs
+    Developer Mode or an administrator (and Wine 8 makes none), a tree of hard links (no privilege needed)."""
+    if not WINDOWS:
+        target.symlink_to(entry)
+    elif entry.is_dir():
+        shutil.copytree(entry, target, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(str(entry), str(target))
+
+
 @pytest.mark.slow
 def test_b13_packages_without_their_metadata_lose_the_keyring_backends(tmp_path: Path) -> None:
     """What PyInstaller does unless the spec copies keyring's metadata: the modules are there, the
@@ -165,7 +189,7 @@ def test_b13_packages_without_their_metadata_lose_the_keyring_backends(tmp_path:
     bare.mkdir()
     for entry in site.iterdir():
         if not entry.name.endswith((".dist-info", ".pth")):
-            (bare / entry.name).symlink_to(entry)
+            mirror(entry, bare / entry.name)
     status, out = run_self_test(
         env={"PYTHONPATH": f"{REPO}{os.pathsep}{bare}"},
         python=[sys.executable, "-S"],  # no site-packages (and no metadata) but the bare copy
@@ -224,10 +248,20 @@ def test_h2_a_qt_platform_that_cannot_load_fails_with_qt_s_reason(tmp_path: Path
 
 @pytest.mark.slow
 def test_h2_a_system_without_fonts_fails_instead_of_drawing_boxes(tmp_path: Path) -> None:
-    """A minimal Linux (a bare Debian, a container) can have no font at all: the window would be unreadable."""
-    config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n')
-    status, out = run_self_test(env={"FONTCONFIG_FILE": str(config)})
+    """A minimal Linux (a bare Debian, a container) can have no font at all: the window would be unreadable.
+
+    On Windows the offscreen platform reads its fonts from a folder (the system's, see
+    ``selftest_qt.windows_fonts_for_offscreen``): an empty one is the same fault."""
+    if WINDOWS:
+        (tmp_path / "no fonts").mkdir()
+        env = {"QT_QPA_FONTDIR": str(tmp_path / "no fonts")}
+    else:
+        config = tmp_path / "fonts.conf"
+        config.write_text(
+            f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n'
+        )
+        env = {"FONTCONFIG_FILE": str(config)}
+    status, out = run_self_test(env=env)
     assert status == selftest.EXIT_FAILED
     assert "no fonts are installed" in line_of(out, "Fonts")
     assert line_of(out, "Fonts").startswith("FAIL")

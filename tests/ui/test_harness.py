@@ -92,7 +92,11 @@ def test_guards_fail_the_right_tests(tmp_path: Path) -> None:
     shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "conftest.py")
     (tmp_path / "test_probe.py").write_text(PROBE_TESTS, encoding="utf-8")
     report = tmp_path / "report.xml"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # The copied conftest imports the app: from this checkout, whether or not it is installed (under Wine
+    # only the project's metadata is, and the child runs in the temporary folder).
+    repo = str(Path(__file__).resolve().parents[2])
+    pythonpath = os.pathsep.join(p for p in (repo, os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": pythonpath}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--junitxml={report}", str(tmp_path)],
         cwd=tmp_path,

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from PySide6.QtCore import QLockFile
@@ -58,18 +59,65 @@ def launch(lock_dir: Path, data_dir: Path) -> subprocess.Popen[str]:
     )
 
 
+class LineReader:
+    """A child's stdout, line by line, with a timeout, on every OS.
+
+    ``select()`` waits on pipes only on POSIX (on Windows it takes sockets alone), so a thread reads the pipe
+    and hands each line over through a queue; it ends at the pipe's end of file, when the child is gone.
+    """
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        self.proc = proc
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._pump, args=(proc.stdout,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        try:
+            for line in stream:
+                self.lines.put(line)
+        finally:
+            self.lines.put(None)
+
+    def close(self) -> None:
+        """After the child ended: wait for the reader, then close the pipes."""
+        self.thread.join(timeout=TIMEOUT)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+READERS: dict[subprocess.Popen[str], LineReader] = {}  # until stop()
+
+
 def read_line(proc: subprocess.Popen[str], timeout: float = TIMEOUT) -> str:
     """The child's next stdout line, waiting on the pipe (no sleep loop)."""
-    assert proc.stdout is not None
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        if not sel.select(timeout):
-            raise AssertionError(f"child printed nothing within {timeout} s")
-    line = proc.stdout.readline()
-    if not line:
+    reader = READERS.get(proc)
+    if reader is None:
+        reader = READERS[proc] = LineReader(proc)
+    try:
+        line = reader.lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"child printed nothing within {timeout} s") from None
+    if line is None:
         stderr = proc.stderr.read() if proc.stderr else ""
         raise AssertionError(f"child ended (rc={proc.wait()}):\n{stderr}")
     return line.strip()
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Kill the child if it still runs, reap it, and close its pipes (after the reader thread let go)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=TIMEOUT)
+    reader = READERS.pop(proc, None)
+    if reader is not None:
+        reader.close()
+    else:
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def run_once(lock_dir: Path, data_dir: Path) -> tuple[int, dict[str, Any]]:
@@ -108,12 +156,7 @@ def primary(tmp_path: Path, journal: JournalPaths) -> Iterator[subprocess.Popen[
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=TIMEOUT)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        stop(proc)
 
 
 def test_c1_second_launch_forwards_activate_and_never_opens_the_journal(
@@ -148,11 +191,7 @@ def test_c2_a_killed_instance_leaves_a_lock_the_next_start_takes_over(
         assert rc == 0 and report["forwarded"] is True
         assert read_line(c) == "activated"
     finally:
-        c.kill()
-        c.wait(timeout=TIMEOUT)
-        for stream in (c.stdout, c.stderr):
-            if stream is not None:
-                stream.close()
+        stop(c)
 
 
 def test_in_process_primary_and_release(qtbot: QtBot, tmp_path: Path) -> None:
