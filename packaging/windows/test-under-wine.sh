@@ -154,7 +154,12 @@ if [ "$run_bundle" = 1 ] && [ "$status" = 0 ]; then
     report=$(wine "$(winpath "$ROOT/$bundle/recipro-cli.exe")" --self-test </dev/null 2>&1 | tr -d '\r' | cat) \
         || status=$?
     echo "$report"
-    echo "$report" | grep -q "^All checks passed" || status=1
+    # Every check must pass; the one warning allowed is the tray's: Qt's offscreen platform (no display here) has
+    # none. The tray itself is tested on Linux (Xvfb + trayer); on Windows it is untested.
+    if ! echo "$report" | grep -Eq '^(All checks passed|Passed with warnings \(System tray\))'; then
+        echo "test-under-wine: the Windows bundle's self-test did not pass" >&2
+        status=1
+    fi
     version=$(sed -n 's/^version = "\(.*\)"$/\1/p' pyproject.toml | head -1)
     if [ "$status" = 0 ]; then
         archive=dist/recipro-$version-windows-x64.zip
