@@ -42,7 +42,8 @@ def migrate_settings(old: QSettings, new: QSettings) -> int:
     Returns how many keys were copied. A ``new`` that already holds keys is never overwritten (the user has used
     this version already; what is left in ``old`` came from running 0.1 again and is left for it). The old file
     is removed when it is a file (Linux, and the ini format) and its folder too when nothing else is in it;
-    macOS's preferences daemon and Windows' registry are emptied through Qt.
+    macOS's preferences daemon is emptied through Qt; Windows' registry key too, and it is then deleted, with the
+    organisation's key when nothing else is in it.
     """
     if old.fileName() == new.fileName():
         return 0
@@ -58,9 +59,35 @@ def migrate_settings(old: QSettings, new: QSettings) -> int:
     old.clear()
     old.sync()
     path = Path(old.fileName())
-    if sys.platform != "darwin" and path.is_file():
+    if sys.platform == "win32" and old.format() is QSettings.Format.NativeFormat:
+        _remove_empty_registry_keys(old.fileName())
+    elif sys.platform != "darwin" and path.is_file():
         with contextlib.suppress(OSError):
             path.unlink()
             path.parent.rmdir()  # only when nothing else is in it
     log.info("settings of Recipro 0.1 carried over (%d keys)", len(keys))
     return len(keys)
+
+
+REGISTRY_USER = "\\HKEY_CURRENT_USER\\"
+
+
+def _remove_empty_registry_keys(location: str) -> None:
+    """Delete the emptied key ``location`` (``\\HKEY_CURRENT_USER\\Software\\Org\\App``, as
+    ``QSettings.fileName`` spells it), then its organisation's key when nothing else is in it; never
+    ``Software`` itself. Qt's ``clear()`` empties the application's key but leaves it and its parent behind."""
+    if sys.platform != "win32" or not location.startswith(REGISTRY_USER):
+        return
+    import winreg
+
+    key = location[len(REGISTRY_USER) :]
+    while "\\" in key:
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
+                subkeys, values, _modified = winreg.QueryInfoKey(handle)
+            if subkeys or values:
+                return
+            winreg.DeleteKey(winreg.HKEY_CURRENT_USER, key)
+        except OSError:
+            return
+        key = key.rpartition("\\")[0]

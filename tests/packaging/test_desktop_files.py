@@ -50,6 +50,16 @@ ICNS_TYPES = {
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
+LINUX = sys.platform.startswith("linux")
+freedesktop_validator = pytest.mark.skipif(
+    not LINUX, reason="Linux only: the freedesktop.org validators (desktop-file-validate, appstreamcli) are Linux tools"
+)
+linux_installer = pytest.mark.skipif(
+    not LINUX,
+    reason="Linux only: install.sh is the Linux desktop integration (a POSIX shell script writing XDG menu "
+    "entries, icons and autostart files); Windows installs from the zip",
+)
+
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
@@ -209,6 +219,7 @@ def test_desktop_file_name_wm_class_and_settings_are_what_the_app_sets() -> None
     assert ".".join([*reversed(domain.split(".")), application_name]) == APP_REVERSE_DNS
 
 
+@freedesktop_validator
 def test_desktop_file_validate_accepts_the_entry() -> None:
     assert_desktop_file_valid(DESKTOP)
 
@@ -291,6 +302,7 @@ ACCEPTED_HINTS = {
 ACCEPTED_BEFORE_1_0 = {("unknown-tag", "developer")}
 
 
+@freedesktop_validator
 def test_appstreamcli_validates_the_metainfo_pedantically() -> None:
     require_tool("appstreamcli", "appstream")
     result = subprocess.run(
@@ -418,6 +430,7 @@ def journal(isolated_environment: Path) -> Path:
     return data
 
 
+@linux_installer
 def test_install_upgrade_and_uninstall_leave_the_home_as_it_was(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str], journal: Path
 ) -> None:
@@ -473,6 +486,7 @@ def test_install_upgrade_and_uninstall_leave_the_home_as_it_was(
     assert tree(home) == before
 
 
+@linux_installer
 def test_uninstall_removes_the_start_on_login_entry_of_this_installation_only(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
 ) -> None:
@@ -496,6 +510,7 @@ def test_uninstall_removes_the_start_on_login_entry_of_this_installation_only(
     assert other.is_enabled()
 
 
+@linux_installer
 def test_a_foreign_recipro_command_is_left_alone(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
 ) -> None:
@@ -514,6 +529,7 @@ def test_a_foreign_recipro_command_is_left_alone(
     assert not app_dir.exists()
 
 
+@linux_installer
 def test_install_refuses_a_folder_it_did_not_make_and_a_journal_inside_it(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
 ) -> None:
@@ -534,6 +550,7 @@ def test_install_refuses_a_folder_it_did_not_make_and_a_journal_inside_it(
     assert not app_dir.exists()
 
 
+@linux_installer
 def test_install_refuses_sudo_but_not_a_plain_root(tmp_path: Path, user_env: dict[str, str]) -> None:
     if os.geteuid() != 0:
         pytest.skip("the sudo check applies to root only")
@@ -544,6 +561,7 @@ def test_install_refuses_sudo_but_not_a_plain_root(tmp_path: Path, user_env: dic
     assert run_install(bundle / "install.sh", env=user_env).returncode == 0
 
 
+@linux_installer
 @pytest.mark.skipif(not Path("/proc/self/exe").exists(), reason="needs Linux /proc")
 def test_a_running_recipro_is_neither_replaced_nor_removed(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
@@ -574,6 +592,7 @@ def test_install_sh_is_shellcheck_clean() -> None:
     assert result.returncode == 0, result.stdout
 
 
+@linux_installer
 def test_upgrading_a_0_1_install_renames_the_menu_entry_and_icons(
     tmp_path: Path, isolated_environment: Path, user_env: dict[str, str]
 ) -> None:

@@ -24,6 +24,7 @@ from recipro_desktop.services.autostart import (
     parse_desktop_entry,
     split_exec,
 )
+from tests.helpers.platforms import WINDOWS
 
 
 def test_off_by_default_everywhere(tmp_path: Path) -> None:
@@ -33,8 +34,11 @@ def test_off_by_default_everywhere(tmp_path: Path) -> None:
 
 
 def test_xdg_entry_is_written_where_the_session_reads_it_and_starts_recipro_minimised(tmp_path: Path) -> None:
-    """Linux, for real: the file lands in $XDG_CONFIG_HOME/autostart and its Exec line runs our command."""
-    folder = tmp_path / 'odd $dir "quoted" 100%'
+    """Linux, for real: the file lands in $XDG_CONFIG_HOME/autostart and its Exec line runs our command.
+
+    On Windows (the same code, run there as a check of the Exec quoting) a name cannot hold '"': single quotes
+    instead, and the path's backslashes must survive the quoting too."""
+    folder = tmp_path / ("odd $dir 'quoted' 100%" if WINDOWS else 'odd $dir "quoted" 100%')
     folder.mkdir()
     script = folder / "fake recipro.py"
     marker = tmp_path / "ran.txt"
@@ -43,7 +47,8 @@ def test_xdg_entry_is_written_where_the_session_reads_it_and_starts_recipro_mini
     assert entry.desktop_path == Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "io.github.recipro.Recipro.desktop"
     entry.enable()
     assert entry.is_enabled()
-    assert oct(entry.desktop_path.stat().st_mode & 0o777) == "0o644"
+    if not WINDOWS:  # no POSIX modes there
+        assert oct(entry.desktop_path.stat().st_mode & 0o777) == "0o644"
     values = parse_desktop_entry(entry.desktop_path.read_text(encoding="utf-8"))
     assert values["Type"] == "Application" and values["Name"] == "Recipro"
     argv = split_exec(values["Exec"])

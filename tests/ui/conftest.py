@@ -16,6 +16,13 @@ A modal the test did not answer returns the "cancel" result and fails the test, 
 reported instead of hanging CI. ``modals.calls`` lists what the user would have seen (kind, title, text).
 
 ``task_runner`` gives widgets a real background runner that is shut down after the test.
+
+**On Windows** ``QSettings()`` keeps its values in the registry (``HKCU\\Software\\io.github.recipro``), which
+the per-test HOME of ``tests/conftest.py`` does not move: an autouse fixture makes every ``QSettings()`` an ini
+file in the test's home instead, so tests neither share state nor touch the account's registry. A test that
+needs the registry on purpose is marked ``windows_registry`` (and cleans up after itself). The offscreen
+platform reads its fonts from the Windows fonts folder (``selftest_qt.windows_fonts_for_offscreen``), as the
+self-test does: without it, it would have none.
 """
 
 from __future__ import annotations
@@ -30,14 +37,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMessageLogContext, QtMsgType, QUrl, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, QUrl, qInstallMessageHandler
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QFontDialog, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from recipro_desktop.ui.selftest_qt import windows_fonts_for_offscreen
 from recipro_desktop.ui.task_runner import TaskRunner
 
 UI_TESTS = Path(__file__).parent
+WINDOWS = sys.platform == "win32"
+
+windows_fonts_for_offscreen()  # before the QApplication's first font
 
 #: Messages the offscreen platform prints for window-system features it does not have. Nothing else.
 HARMLESS = (
@@ -48,6 +59,12 @@ HARMLESS = (
 )
 
 FAILING_LEVELS = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "windows_registry: on Windows, QSettings() uses the real registry (the test cleans up itself)"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -125,6 +142,28 @@ def qt_messages(request: pytest.FixtureRequest) -> Iterator[QtMessages]:
     finally:
         qInstallMessageHandler(previous)
     messages.fail_if_unexpected("during teardown")
+
+
+# --- settings -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def settings_in_the_test_home(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On Windows, ``QSettings()`` is an ini file in this test's home (``config``), not the account's registry."""
+    if not WINDOWS or request.node.get_closest_marker("windows_registry"):
+        yield
+        return
+    # tests/conftest.py's per-test home; test_harness.py runs a copy of this file without it
+    if "isolated_environment" in request.fixturenames:
+        folder = request.getfixturevalue("isolated_environment") / "config"
+    else:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("config")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    try:
+        yield
+    finally:
+        QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
 
 
 # --- modal dialogs ----------------------------------------------------------------------------------------
