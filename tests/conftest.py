@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -113,3 +115,34 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     from recipro_desktop.storage import keyslots
 
     monkeypatch.setattr(keyslots, "kdf_params", keyslots.KdfParams(CHEAP_KDF_MEMORY_KIB, 1, 1))
+
+
+SMALL_VOLUME_ENV = "RECIPRO_TEST_SMALL_VOLUME"
+
+
+@pytest.fixture
+def small_volume() -> Iterator[Path]:
+    """A fresh folder on a small volume that a test may fill up for real: the disk-full rows (A3, A4, F4) with a
+    real ENOSPC on Linux and ERROR_DISK_FULL through Windows' API under Wine (Windows has no per-process file-size
+    limit). Skipped when the volume is not there; removed afterwards."""
+    root = os.environ.get(SMALL_VOLUME_ENV)
+    if not root:
+        pytest.skip(
+            f"needs a small empty volume to fill, named by ${SMALL_VOLUME_ENV} "
+            "(.ci/run and packaging/windows/test-under-wine.sh mount a 4 MB tmpfs for it)"
+        )
+    folder = Path(root) / f"test-{uuid.uuid4().hex}"
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fill_volume(folder: Path, leave: int) -> Path:
+    """Fill the volume holding ``folder`` until ``leave`` bytes are free; returns the ballast file (unlink it to
+    free the space again)."""
+    ballast = folder / "ballast"
+    with ballast.open("wb") as stream:
+        stream.write(b"\0" * max(0, shutil.disk_usage(folder).free - leave))
+    return ballast

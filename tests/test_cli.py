@@ -33,7 +33,7 @@ from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import open_journal
 from recipro_desktop.storage import driver, keyslots
 from tests.conftest import CANARY
-from tests.helpers.platforms import assert_private_dir, assert_private_file
+from tests.helpers.platforms import WINDOWS, assert_private_dir, assert_private_file
 
 PASSPHRASE = "correct horse battery staple"
 CHEAP_KDF = keyslots.KdfParams(memory_cost=64, iterations=1, lanes=1)
@@ -250,7 +250,19 @@ def test_check_reports_encryption_integrity_and_slots(journal: Path) -> None:
     assert "All checks passed." in out
 
 
-def test_check_fails_on_a_loose_permission(journal: Path) -> None:
+def test_check_fails_on_a_loose_permission(journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file another user could read fails the check: a 0644 key-slot file on POSIX. Windows has no modes (chmod
+    only sets the read-only flag); its fault is a journal outside the user's profile, whose ACL no longer covers
+    it: here the profile is another folder than the one holding the journal."""
+    if WINDOWS:
+        (journal / "keyslots.json").chmod(0o644)  # no effect on privacy there: the check must still pass
+        code, out, _ = run("--data-dir", str(journal), "check")
+        assert code == 0 and "[ok] data folder: inside your user profile" in out, out
+        monkeypatch.setenv("USERPROFILE", str(tmp_path / "another profile"))
+        code, out, _ = run("--data-dir", str(journal), "check")
+        assert code == 1
+        assert "[!!] data folder: it is outside your user profile, so other users of this computer" in out, out
+        return
     (journal / "keyslots.json").chmod(0o644)
     code, out, _ = run("--data-dir", str(journal), "check")
     assert code == 1

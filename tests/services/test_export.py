@@ -27,6 +27,7 @@ from recipro_desktop.services.exporter import ExportError, default_export_dir, e
 from recipro_desktop.services.journal import JournalService
 from recipro_desktop.storage import fsutil
 from recipro_desktop.storage.database import Database
+from tests.conftest import fill_volume
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
 from tests.helpers.platforms import NO_FILE_SIZE_LIMIT, assert_private_dir, assert_private_file, posix_only
 from tests.services.import_fixtures import make_service, stored
@@ -217,6 +218,31 @@ def test_f4_file_size_limit_in_a_child_leaves_no_partial_export(tmp_path: Path) 
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert all("File too large" in v and "nothing was saved" in v for v in result.values()), result
     assert list(out.iterdir()) == []
+
+
+def test_f4_full_volume_leaves_no_partial_export(tmp_path: Path, small_volume: Path) -> None:
+    """F4 on a destination volume that really fills up (ENOSPC; ERROR_DISK_FULL on Windows, which has no file-size
+    limit): each export is refused with "nothing was saved" and leaves no file; with space again it is written."""
+    paths = JournalPaths(tmp_path / "journal")
+    db = Database.create(paths, os.urandom(32))
+    try:
+        from recipro_desktop.core.clock import FixedClock
+        from tests.services.import_fixtures import NOW
+
+        service = JournalService(db, FixedClock(NOW))
+        service.add_many(people=[Person(display_name=f"Person {i}", notes=os.urandom(150).hex()) for i in range(600)])
+        out = small_volume / "out"
+        out.mkdir()
+        ballast = fill_volume(small_volume, leave=60_000)
+        for as_zip in (False, True):
+            with pytest.raises(ExportError, match="nothing was saved"):
+                export_all(service, out, as_zip=as_zip)
+            assert list(out.iterdir()) == []
+        ballast.unlink()
+        made = export_all(service, out, as_zip=True)
+        assert made.path.parent == out and made.path.stat().st_size > 60_000
+    finally:
+        db.close()
 
 
 @pytest.mark.nonroot

@@ -20,7 +20,7 @@ from recipro_desktop.core.errors import BackupError
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import backup, driver, vault
 from recipro_desktop.storage.backup import BackupInfo
-from tests.conftest import CANARY, CANARY_PASSPHRASE
+from tests.conftest import CANARY, CANARY_PASSPHRASE, fill_volume
 from tests.helpers import find_secret
 from tests.helpers.nonroot import run_unprivileged, unprivileged_dir  # noqa: F401 (fixture)
 from tests.helpers.platforms import (
@@ -195,6 +195,31 @@ def test_backup_on_a_full_disk_leaves_nothing_behind(journal: tuple[JournalPaths
     assert list(paths.backups.iterdir()) == []
     assert backup.integrity_check(conn, full=True).ok
     assert conn.execute("SELECT count(*) FROM note").fetchone()[0] == 240
+
+
+def test_backup_on_a_volume_that_fills_up_leaves_nothing_behind(small_volume: Path) -> None:
+    """D7/A3 on a volume that really fills up (ENOSPC; ERROR_DISK_FULL on Windows, which has no file-size limit):
+    BackupError saying the disk may be full, no partial backup, the journal intact; with space again it works."""
+    paths = JournalPaths(small_volume / "journal")
+    new = vault.create_key_slots(paths, passphrase=CANARY_PASSPHRASE)
+    conn = driver.connect(paths.database, new.key, create=True)
+    try:
+        conn.executescript(SCHEMA)
+        _fill(conn, people=60)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        ballast = fill_volume(small_volume, leave=paths.database.stat().st_size // 3)
+        with pytest.raises(BackupError) as err:
+            backup.create_backup(conn, paths, new.key, reason="daily", now=T0)
+        assert str(err.value).startswith("No backup was made in") and "unchanged" in str(err.value)
+        assert "(the disk is full)" in str(err.value)
+        assert list(paths.backups.iterdir()) == []
+        ballast.unlink()
+        assert backup.integrity_check(conn, full=True).ok
+        assert conn.execute("SELECT count(*) FROM note").fetchone()[0] == 180
+        made = backup.create_backup(conn, paths, new.key, reason="daily", now=T0)
+        assert backup.verify_backup(made.path, new.key)
+    finally:
+        conn.close()
 
 
 # --- D7: backup location removed or unwritable ------------------------------------------------------------

@@ -24,7 +24,7 @@ from recipro_desktop.core.errors import (
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.storage import fsutil, keyslots, vault
 from recipro_desktop.storage.vault import JournalState
-from tests.conftest import CANARY_PASSPHRASE
+from tests.conftest import CANARY_PASSPHRASE, fill_volume
 from tests.helpers.platforms import (
     NO_FILE_SIZE_LIMIT,
     SELF_KILLED_EXIT,
@@ -270,6 +270,23 @@ def test_a4_file_size_limit_child_leaves_original(original: Path) -> None:
     assert done.stdout.strip() == "errno EFBIG"
     assert original.read_bytes() == before
     assert sorted(p.name for p in original.parent.iterdir()) == ["settings.json"]
+
+
+def test_a4_full_volume_leaves_original(small_volume: Path) -> None:
+    """A4 on a volume that really fills up (ENOSPC; ERROR_DISK_FULL on Windows, which has no file-size limit): the
+    write fails, the original stays byte-identical, no temporary file is left; once space is freed it succeeds."""
+    original = small_volume / "settings.json"
+    original.write_bytes(b'{"original": true}\n')
+    ballast = fill_volume(small_volume, leave=64 * 1024)
+    with pytest.raises(OSError) as err:
+        fsutil.atomic_write_bytes(original, b"y" * (1024 * 1024))
+    assert err.value.errno == errno.ENOSPC, err.value
+    assert original.read_bytes() == b'{"original": true}\n'
+    assert sorted(p.name for p in small_volume.iterdir()) == ["ballast", "settings.json"]
+    ballast.unlink()
+    fsutil.atomic_write_bytes(original, b"y" * (1024 * 1024))
+    assert original.read_bytes() == b"y" * (1024 * 1024)
+    assert sorted(p.name for p in small_volume.iterdir()) == ["settings.json"]
 
 
 def test_a4_key_slot_write_failure_keeps_old_passphrase(
