@@ -16,15 +16,17 @@ installed metadata (:func:`notices_text`).
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from recipro_desktop import APP_NAME, DISTRIBUTION, FALLBACK_VERSION, HOMEPAGE
 
@@ -37,154 +39,14 @@ _THIN = "-" * 78
 _LICENSE_NAMES = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
 
 
-# --- requirements and markers (PEP 508), without the ``packaging`` library (not a runtime dependency) --------
+# --- requirements and markers (PEP 508), read with ``packaging`` ----------------------------------------------
 
 
-def normalize(name: str) -> str:
-    """A distribution name as PEP 503 compares them (``jaraco.classes`` == ``Jaraco_Classes``)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def default_environment() -> dict[str, str]:
-    """The PEP 508 marker variables of the running interpreter (as ``packaging.markers.default_environment``)."""
-    info = sys.implementation.version
-    implementation_version = f"{info.major}.{info.minor}.{info.micro}"
-    if info.releaselevel != "final":
-        implementation_version += info.releaselevel[0] + str(info.serial)
-    return {
-        "implementation_name": sys.implementation.name,
-        "implementation_version": implementation_version,
-        "os_name": os.name,
-        "platform_machine": platform.machine(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
-        "python_full_version": platform.python_version(),
-        "platform_python_implementation": platform.python_implementation(),
-        "python_version": ".".join(platform.python_version_tuple()[:2]),
-        "sys_platform": sys.platform,
-    }
-
-
-_TOKEN = re.compile(
-    r"""\s*(?:(?P<str>'[^']*'|"[^"]*")|(?P<op>===|==|!=|<=|>=|~=|<|>|\(|\))|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))"""
-)
-_VERSION_VARS = {"python_version", "python_full_version", "implementation_version", "platform_release"}
-
-
-def _tokens(marker: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(marker):
-        if marker[pos:].strip() == "":
-            break
-        found = _TOKEN.match(marker, pos)
-        if found is None:
-            raise ValueError(f"cannot read the marker {marker!r}")
-        kind = found.lastgroup or ""
-        tokens.append((kind, found.group(kind)))
-        pos = found.end()
-    # "not in" is one operator
-    merged: list[tuple[str, str]] = []
-    for token in tokens:
-        if merged and merged[-1] == ("word", "not") and token == ("word", "in"):
-            merged[-1] = ("op", "not in")
-        elif token == ("word", "in"):
-            merged.append(("op", "in"))
-        else:
-            merged.append(token)
-    return merged
-
-
-def _version_key(value: str) -> tuple[int, ...] | None:
-    parts = re.match(r"^\d+(?:\.\d+)*", value.strip())
-    return tuple(int(p) for p in parts.group(0).split(".")) if parts else None
-
-
-def _compare(left: str, op: str, right: str, versions: bool) -> bool:
-    if op == "in":
-        return left in right
-    if op == "not in":
-        return left not in right
-    if versions and op not in ("===",):
-        a, b = _version_key(left), _version_key(right)
-        if a is not None and b is not None:
-            width = max(len(a), len(b))
-            a, b = a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
-            if op == "~=":
-                prefix = len(_version_key(right) or ()) - 1
-                return a >= b and a[:prefix] == b[:prefix]
-            return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-    return {"==": left == right, "===": left == right, "!=": left != right}.get(op, False)
-
-
-def evaluate_marker(marker: str, environment: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
-    """Whether a PEP 508 environment marker holds; ``extra == "x"`` holds for each of ``extras``."""
-    tokens = _tokens(marker)
-    wanted = {normalize(e) for e in extras}
-    pos = 0
-
-    def value() -> tuple[str, str | None]:
-        nonlocal pos
-        kind, text = tokens[pos]
-        pos += 1
-        if kind == "str":
-            return text[1:-1], None
-        if kind == "word":
-            return environment.get(text, ""), text
-        raise ValueError(f"unexpected {text!r} in the marker {marker!r}")
-
-    def comparison() -> bool:
-        nonlocal pos
-        if tokens[pos] == ("op", "("):
-            pos += 1
-            result = disjunction()
-            pos += 1  # ")"
-            return result
-        left, left_var = value()
-        op = tokens[pos][1]
-        pos += 1
-        right, right_var = value()
-        if "extra" in (left_var, right_var):
-            other = normalize(right if left_var == "extra" else left)
-            return (other in wanted) if op == "==" else (other not in wanted)
-        versions = bool({left_var, right_var} & _VERSION_VARS)
-        return _compare(left, op, right, versions)
-
-    def conjunction() -> bool:
-        nonlocal pos
-        result = comparison()
-        while pos < len(tokens) and tokens[pos] == ("word", "and"):
-            pos += 1
-            result = comparison() and result
-        return result
-
-    def disjunction() -> bool:
-        nonlocal pos
-        result = conjunction()
-        while pos < len(tokens) and tokens[pos] == ("word", "or"):
-            pos += 1
-            result = conjunction() or result
-        return result
-
-    return disjunction()
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    name: str
-    extras: frozenset[str]
-    marker: str
-
-
-def parse_requirement(text: str) -> Requirement:
-    """Name, extras and marker of a ``Requires-Dist`` value (version specifiers are not needed here)."""
-    spec, _, marker = text.partition(";")
-    found = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?", spec)
-    if found is None:
-        raise ValueError(f"cannot read the requirement {text!r}")
-    extras = frozenset(normalize(e) for e in (found.group(2) or "").split(",") if e.strip())
-    return Requirement(normalize(found.group(1)), extras, marker.strip())
+def _wanted(requirement: Requirement, environment: Mapping[str, str], extras: frozenset[str]) -> bool:
+    """Whether ``requirement`` applies here, for a distribution asked for with ``extras``."""
+    if requirement.marker is None:
+        return True
+    return any(requirement.marker.evaluate({**environment, "extra": extra}) for extra in extras or {""})
 
 
 def runtime_distributions(
@@ -194,11 +56,11 @@ def runtime_distributions(
 
     Both sorted by normalized name; ``root`` itself is not in the list.
     """
-    env = dict(environment) if environment is not None else default_environment()
+    env: dict[str, str] = dict(environment) if environment is not None else {**default_environment()}
     found: dict[str, metadata.Distribution] = {}
     missing: set[str] = set()
     seen: set[tuple[str, frozenset[str]]] = set()
-    queue: list[tuple[str, frozenset[str]]] = [(normalize(root), frozenset())]
+    queue: list[tuple[str, frozenset[str]]] = [(canonicalize_name(root), frozenset())]
     while queue:
         name, extras = queue.pop()
         if (name, extras) in seen:
@@ -209,13 +71,12 @@ def runtime_distributions(
         except metadata.PackageNotFoundError:
             missing.add(name)
             continue
-        if name != normalize(root):
+        if name != canonicalize_name(root):
             found[name] = dist
         for text in dist.requires or []:
-            requirement = parse_requirement(text)
-            if requirement.marker and not evaluate_marker(requirement.marker, env, extras):
-                continue
-            queue.append((requirement.name, requirement.extras))
+            requirement = Requirement(text)
+            if _wanted(requirement, env, extras):
+                queue.append((canonicalize_name(requirement.name), frozenset(requirement.extras)))
     return [found[n] for n in sorted(found)], sorted(missing)
 
 
@@ -245,7 +106,7 @@ def license_of(dist: metadata.Distribution) -> str:
         return " / ".join(classifiers)
     if declared:
         return "see the licence text below"
-    return UNDECLARED.get(normalize(_field(meta, "Name")), "not declared in its metadata")
+    return UNDECLARED.get(canonicalize_name(_field(meta, "Name")), "not declared in its metadata")
 
 
 _HOMEPAGE_LABELS = ("homepage", "home", "source", "repository", "code", "source code")
@@ -437,7 +298,7 @@ def own_version() -> str:
 def third_party_notices(environment: Mapping[str, str] | None = None) -> str:
     """The whole ``THIRD_PARTY_NOTICES`` text for this platform's runtime dependencies."""
     dists, missing = runtime_distributions(DISTRIBUTION, environment)
-    names = {normalize(d.metadata["Name"]) for d in dists}
+    names: set[str] = {canonicalize_name(d.metadata["Name"]) for d in dists}
     extras = _extra_sections(names)
     title = f"Third-party software in {APP_NAME} {own_version()}"
     lines = [
