@@ -56,7 +56,8 @@ def runtime_distributions(
 
     Both sorted by normalized name; ``root`` itself is not in the list.
     """
-    env: dict[str, str] = dict(environment) if environment is not None else {**default_environment()}
+    here = default_environment()  # a TypedDict of str values
+    env: dict[str, str] = dict(environment) if environment is not None else {k: str(v) for k, v in here.items()}
     found: dict[str, metadata.Distribution] = {}
     missing: set[str] = set()
     seen: set[tuple[str, frozenset[str]]] = set()
