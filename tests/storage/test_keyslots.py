@@ -28,6 +28,7 @@ from tests.conftest import CANARY_PASSPHRASE, fill_volume
 from tests.helpers.platforms import (
     NO_FILE_SIZE_LIMIT,
     SELF_KILLED_EXIT,
+    WINDOWS,
     assert_private_dir,
     assert_private_file,
     posix_only,
@@ -280,7 +281,9 @@ def test_a4_full_volume_leaves_original(small_volume: Path) -> None:
     ballast = fill_volume(small_volume, leave=64 * 1024)
     with pytest.raises(OSError) as err:
         fsutil.atomic_write_bytes(original, b"y" * (1024 * 1024))
-    assert err.value.errno == errno.ENOSPC, err.value
+    # Linux says ENOSPC. Windows Python under Wine 8 reports the full disk as EINVAL from the C runtime's write;
+    # what A4 asks (original intact, nothing left behind) is asserted below on both.
+    assert err.value.errno == (errno.EINVAL if WINDOWS else errno.ENOSPC), err.value
     assert original.read_bytes() == b'{"original": true}\n'
     assert sorted(p.name for p in small_volume.iterdir()) == ["ballast", "settings.json"]
     ballast.unlink()
