@@ -269,22 +269,41 @@ def test_h2_a_system_without_fonts_fails_instead_of_drawing_boxes(tmp_path: Path
 
 @pytest.mark.slow
 def test_the_self_test_touches_nothing_of_the_users_journal(tmp_path: Path) -> None:
-    data, config, state = tmp_path / "data", tmp_path / "config", tmp_path / "state"
-    for folder in (data, config, state):
+    # Where the app would keep the journal, its settings and logs: the XDG folders, and on Windows the known
+    # folders (platformdirs reads WIN_PD_OVERRIDE_*) and the registry (Qt's native settings).
+    folders = {name: tmp_path / name for name in ("data", "config", "state", "local-appdata", "appdata")}
+    for folder in folders.values():
         folder.mkdir()
+    registry_before = recipro_registry_keys()
     status, out = run_self_test(
         env={
-            "XDG_DATA_HOME": str(data),
-            "XDG_CONFIG_HOME": str(config),
-            "XDG_STATE_HOME": str(state),
-            "RECIPRO_DATA_DIR": str(data / "journal"),
-            "TMPDIR": str(tmp_path),
+            "XDG_DATA_HOME": str(folders["data"]),
+            "XDG_CONFIG_HOME": str(folders["config"]),
+            "XDG_STATE_HOME": str(folders["state"]),
+            "WIN_PD_OVERRIDE_LOCAL_APPDATA": str(folders["local-appdata"]),
+            "WIN_PD_OVERRIDE_APPDATA": str(folders["appdata"]),
+            "LOCALAPPDATA": str(folders["local-appdata"]),
+            "APPDATA": str(folders["appdata"]),
+            "RECIPRO_DATA_DIR": str(folders["data"] / "journal"),
+            "TMPDIR": str(tmp_path),  # Python's tempfile reads it first on every system
         }
     )
     assert status == 0, out
     # no journal, no settings (the window it opened kept its own in a temporary folder), no log
-    assert [p for folder in (data, config, state) for p in folder.rglob("*")] == []
+    assert [p for folder in folders.values() for p in folder.rglob("*")] == []
     assert not list(tmp_path.glob("recipro-self-test-*"))  # its temporary journals are gone
+    assert recipro_registry_keys() == registry_before  # no QSettings() of its own in the registry
+
+
+def recipro_registry_keys() -> list[str]:
+    """The keys under HKEY_CURRENT_USER\\Software whose name mentions Recipro (Windows; elsewhere none)."""
+    if sys.platform != "win32":
+        return []
+    import winreg
+
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, "Software") as software:
+        names = [winreg.EnumKey(software, i) for i in range(winreg.QueryInfoKey(software)[0])]
+    return sorted(name for name in names if "recipro" in name.lower())
 
 
 def test_self_test_takes_no_command(capsys: pytest.CaptureFixture[str]) -> None:
