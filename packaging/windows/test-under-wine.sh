@@ -19,7 +19,8 @@
 #     (Qt then uses its own UTF/Latin-1 codecs);
 #   - Rust's std in cryptography imports bcryptprimitives.dll!ProcessPrng: a stub over BCryptGenRandom;
 #   - kernel32!CopyFile2 is declared but not implemented, and Python 3.12's shutil.copy2 calls it: a
-#     sitecustomize.py in the test interpreter hides it from shutil.
+#     sitecustomize.py in the test interpreter hides it from shutil;
+#   - C:\windows\Fonts is empty: the DejaVu fonts are copied in (Qt's offscreen platform reads that folder).
 # The stubs go into the prefix's system32, never into the bundle: the script fails if the bundle holds them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,10 +57,11 @@ PYEXE="C:\\py$PY_TAG\\python.exe"
 wpy() { wine "$PYEXE" "$@" </dev/null 2>&1 | cat; }
 
 # 1. Wine and a MinGW compiler (for the two stub DLLs).
-if ! command -v wine >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
+fonts=/usr/share/fonts/truetype/dejavu
+if ! command -v wine >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null || [ ! -d "$fonts" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        wine wine64 gcc-mingw-w64-x86-64-win32 >/dev/null
+        wine wine64 gcc-mingw-w64-x86-64-win32 fonts-dejavu-core >/dev/null
 fi
 mkdir -p "$WORK"
 
@@ -85,15 +87,17 @@ if [ ! -f "$PYDIR/python.exe" ] || [ ! -f "$WORK/prefix.ok" ]; then
     x86_64-w64-mingw32-gcc -O2 -shared -s -o "$sys32/icuuc.dll" "$ROOT/packaging/windows/wine/icuuc_stub.c"
     x86_64-w64-mingw32-gcc -O2 -shared -s -o "$sys32/bcryptprimitives.dll" \
         "$ROOT/packaging/windows/wine/bcryptprimitives_stub.c" -lbcrypt
+    # Wine 8's C:\windows\Fonts is empty (Windows' is full): give it a font, or Qt writes nothing legible.
+    cp "$fonts"/*.ttf "$WINEPREFIX/drive_c/windows/Fonts/"
     # Wine does not pass QT_* variables from Linux into Windows processes; the Windows environment does.
     wine reg add 'HKCU\Environment' /v QT_QPA_PLATFORM /d offscreen /f </dev/null 2>&1 | cat >/dev/null
     touch "$WORK/prefix.ok"
     say "prefix with $(wpy -c 'import sys; print(sys.version.split()[0], sys.platform)' | tr -d '\r')"
 fi
 
-# 3. The locked dependencies, as Windows wheels (redone when uv.lock changes).
+# 3. The locked dependencies, as Windows wheels (redone when uv.lock or pyproject.toml changes).
 site=$PYDIR/Lib/site-packages
-lock_sum=$(sha256sum uv.lock | cut -c1-16)
+lock_sum=$(cat uv.lock pyproject.toml | sha256sum | cut -c1-16)  # the project's own metadata comes from pyproject
 if [ "$(cat "$WORK/site.lock" 2>/dev/null)" != "$lock_sum" ]; then
     rm -rf "$site" && mkdir -p "$site"
     uv export --locked --no-hashes --no-emit-project --group dev --group packaging --format requirements-txt \
