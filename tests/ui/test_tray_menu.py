@@ -246,8 +246,10 @@ def test_monochrome_icon_reads_on_its_panel_with_a_readable_badge(qtbot: QtBot, 
     colours = {c.name() for c in pixels if c.alpha() > 250}
     assert len(colours) == 1, "monochrome: one colour (antialiasing only changes alpha)"
     three = badge_icon(3, style).pixmap(32, 32).toImage().convertToFormat(QImage.Format.Format_ARGB32)
-    centre = three.pixelColor(23, 4)  # inside the badge disc, above the digit
-    assert centre.red() > 180 and centre.green() < 120, "the count badge is red on a monochrome icon too"
+    disc = [three.pixelColor(x, y) for y in range(0, 14) for x in range(18, 32)]  # the badge's corner
+    reds = [c for c in disc if c.alpha() > 250 and c.red() > 180 and c.green() < 120 and c.blue() < 120]
+    # (counted, not probed at one pixel: where the digit's strokes fall depends on the platform's font)
+    assert len(reds) > len(disc) // 4, "the count badge is red on a monochrome icon too"
     digit = [three.pixelColor(x, 8) for x in range(20, 31)]
     assert any(c.lightness() > 200 for c in digit), "its digit is white"
 
