@@ -586,6 +586,7 @@ def test_a_running_recipro_is_neither_replaced_nor_removed(
     assert not app_dir.exists()
 
 
+@linux_installer
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
 def test_install_sh_is_shellcheck_clean() -> None:
     result = subprocess.run(["shellcheck", "-s", "sh", str(INSTALL_SH)], capture_output=True, text=True)
