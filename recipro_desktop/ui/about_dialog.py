@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import logging
 import platform
-import threading
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QObject, Qt, Signal, qVersion
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from recipro_desktop import APP_NAME, HOMEPAGE, __version__, notices
+from recipro_desktop.ui.detached import report_view, run_detached
 from recipro_desktop.ui.icons import icon
 
 log = logging.getLogger(__name__)
@@ -45,12 +43,6 @@ LICENSE_LINE = (
     "ABSOLUTELY NO WARRANTY. See the Licence tab; the software it is built on is listed under Third-party notices."
 )
 LOADING = "Collecting the licences of the installed packages…"
-
-
-class _Relay(QObject):
-    """Carries the worker thread's notices text to the GUI thread (a queued signal)."""
-
-    finished = Signal(object)
 
 
 class AboutDialog(QDialog):
@@ -92,9 +84,9 @@ class AboutDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("aboutTabs")
         self.tabs.addTab(self._about_page(), "About")
-        self.license_view = self._text_view("licenseText", notices.license_text())
+        self.license_view = report_view("licenseText", notices.license_text())
         self.tabs.addTab(self.license_view, "Licence")
-        self.notices_view = self._text_view("noticesText", LOADING)
+        self.notices_view = report_view("noticesText", LOADING)
         self.tabs.addTab(self.notices_view, "Third-party notices")
         self.tabs.currentChanged.connect(self._tab_shown)
 
@@ -107,8 +99,6 @@ class AboutDialog(QDialog):
         self.resize(720, 560)
 
         self._notices_started = False
-        self._relay = _Relay(self)
-        self._relay.finished.connect(self._show_notices, Qt.ConnectionType.QueuedConnection)
 
     # --- the pages ----------------------------------------------------------------------------------------------
 
@@ -154,16 +144,6 @@ class AboutDialog(QDialog):
         label.setWordWrap(True)
         return label
 
-    @staticmethod
-    def _text_view(name: str, text: str) -> QPlainTextEdit:
-        view = QPlainTextEdit()
-        view.setObjectName(name)
-        view.setReadOnly(True)
-        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        view.setPlainText(text)
-        return view
-
     # --- notices, on first view -----------------------------------------------------------------------------
 
     def _tab_shown(self, index: int) -> None:
@@ -175,20 +155,7 @@ class AboutDialog(QDialog):
         if self._notices_started:
             return
         self._notices_started = True
-        relay = self._relay
-
-        def work() -> None:
-            try:
-                result: object = notices.notices_text()
-            except Exception as exc:  # shown in the dialog rather than lost in a thread
-                log.warning("third-party notices failed: %s", type(exc).__name__)
-                result = exc
-            try:
-                relay.finished.emit(result)
-            except RuntimeError:  # the dialog was closed (and deleted) first
-                log.debug("notices ready after the About dialog closed")
-
-        threading.Thread(target=work, name="recipro-notices", daemon=True).start()
+        run_detached(self, notices.notices_text, self._show_notices, name="recipro-notices")
 
     def _show_notices(self, result: object) -> None:
         if isinstance(result, str):

@@ -10,13 +10,13 @@ The report holds no private data: versions, backend names and check results only
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from recipro_desktop.services import selftest
+from recipro_desktop.ui.detached import report_view, run_detached
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +25,6 @@ INTRO = (
     "Recipro checks that everything it needs works here: encryption, a temporary journal written and read back, "
     "the system keyring, Qt, fonts, the window and the tray. Your own journal is not touched."
 )
-
-
-class _Relay(QObject):
-    """Carries the worker thread's result to the GUI thread (a queued signal)."""
-
-    finished = Signal(object)
 
 
 class SelfTestDialog(QDialog):
@@ -50,11 +44,7 @@ class SelfTestDialog(QDialog):
         intro.setWordWrap(True)
         self.status = QLabel("Checking… (a few seconds)")
         self.status.setObjectName("selfTestStatus")
-        self.report_view = QPlainTextEdit()
-        self.report_view.setObjectName("selfTestReport")
-        self.report_view.setReadOnly(True)
-        self.report_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.report_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.report_view = report_view("selfTestReport")
         self.report_view.setMinimumSize(760, 340)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -68,26 +58,11 @@ class SelfTestDialog(QDialog):
         layout.addWidget(self.report_view, 1)
         layout.addWidget(buttons)
         self.report: selftest.Report | None = None
-        self._relay = _Relay(self)
-        self._relay.finished.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
         """Open the dialog (window-modal) and start the checks."""
         self.open()
-        relay = self._relay
-
-        def work() -> None:
-            try:
-                result: object = selftest.run_self_test()
-            except Exception as exc:  # shown in the dialog rather than lost in a thread
-                log.warning("self-test raised %s", type(exc).__name__)
-                result = exc
-            try:
-                relay.finished.emit(result)
-            except RuntimeError:  # the dialog was closed (and deleted) before the checks ended
-                log.debug("self-test finished after its dialog closed")
-
-        threading.Thread(target=work, name="recipro-self-test", daemon=True).start()
+        run_detached(self, selftest.run_self_test, self._show, name="recipro-self-test")
 
     def _show(self, result: object) -> None:
         if not isinstance(result, selftest.Report):
