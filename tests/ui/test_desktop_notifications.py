@@ -49,6 +49,7 @@ from recipro_desktop.ui.notifier import NotificationPath, Notifier
 from recipro_desktop.ui.reminder_center import ReminderCenter
 from recipro_desktop.ui.reminder_settings_page import ReminderSettingsPage
 from tests.conftest import CANARY
+from tests.helpers.xvfb import xvfb_display
 from tests.ui import journal_fixtures
 from tests.ui.journal_fixtures import NOW, JournalEnv
 
@@ -122,22 +123,8 @@ def x_display() -> Iterator[str]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "800x600x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as ready:
-            number = ready.readline().strip().decode()
-        if not number:
-            pytest.skip("Xvfb did not start")
-        yield f":{number}"
-    finally:
-        _stop(xvfb)
+    with xvfb_display() as display:
+        yield display
 
 
 @dataclass

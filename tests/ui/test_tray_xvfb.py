@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.xvfb import stop, xvfb_display
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 
@@ -88,36 +90,13 @@ def _missing() -> str | None:
     return None
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[str]:
     """A fresh Xvfb on a display number it chose, with trayer hosting a system tray on it."""
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "800x600x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as ready:  # Xvfb writes the display number once it accepts clients
-            number = ready.readline().strip().decode()
-        if not number:
-            pytest.skip("Xvfb did not start")
-        display = f":{number}"
+    with xvfb_display() as display:
         env = {**os.environ, "DISPLAY": display}
         trayer = subprocess.Popen(
             [
@@ -144,9 +123,7 @@ def x_display(tmp_path: Path) -> Iterator[str]:
         try:
             yield display
         finally:
-            _stop(trayer)
-    finally:
-        _stop(xvfb)
+            stop(trayer)
 
 
 def test_tray_icon_shows_in_a_real_tray(x_display: str, tmp_path: Path) -> None:
