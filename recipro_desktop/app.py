@@ -39,6 +39,7 @@ from recipro_desktop.core.errors import JournalError, JournalLockedError, Journa
 from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.main_window import MainWindow
+from recipro_desktop.ui.offscreen_fonts import windows_fonts_for_offscreen
 from recipro_desktop.ui.screenshot import ScreenshotRequest, parse_screenshot_request, parse_view
 
 if TYPE_CHECKING:
@@ -429,6 +430,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setDesktopFileName(APP_REVERSE_DNS)  # Wayland's app id: the desktop entry's file name
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        windows_fonts_for_offscreen()  # a --screenshot on Windows draws offscreen: without it, every letter is a box
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setWindowIcon(icon("app"))
     app.setQuitOnLastWindowClosed(True)  # until the tray (issue 4) keeps the app alive

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import pkgutil
 import secrets
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from pathlib import Path
 
 import PySide6
@@ -39,6 +38,7 @@ from recipro_desktop.services.selftest import INSTANCE_PART, Status, self_comman
 from recipro_desktop.ui import forms
 from recipro_desktop.ui.icons import icon
 from recipro_desktop.ui.journal_client import JournalClient
+from recipro_desktop.ui.offscreen_fonts import windows_fonts_for_offscreen
 from recipro_desktop.ui.screenshot import IdleWatcher
 from recipro_desktop.ui.single_instance import InstanceRole, SingleInstance
 from recipro_desktop.ui.task_runner import TaskRunner
@@ -137,19 +137,6 @@ def _check_window(scratch: Path) -> bool:
         runner.shutdown(timeout=30)
         created.journal.close()
     return _emit("Window", Status.OK, f"opens on a new journal; {len(PAGES)} pages and every dialog load")
-
-
-def windows_fonts_for_offscreen(environ: MutableMapping[str, str] = os.environ) -> None:
-    """On Windows, let Qt's offscreen platform draw with the system's fonts (call before the QApplication).
-
-    The ``windows`` platform asks Windows for its fonts; ``offscreen`` and ``minimal`` (a headless check, a
-    build machine) read font files from ``QT_QPA_FONTDIR``, by default a ``lib/fonts`` folder that PySide6 does
-    not ship: without this they have no font at all. The ``windows`` platform ignores the variable.
-    """
-    if sys.platform == "win32" and not environ.get("QT_QPA_FONTDIR"):
-        fonts = Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"
-        if fonts.is_dir():
-            environ["QT_QPA_FONTDIR"] = str(fonts)
 
 
 def _check_fonts() -> bool:

@@ -251,7 +251,7 @@ def test_h2_a_system_without_fonts_fails_instead_of_drawing_boxes(tmp_path: Path
     """A minimal Linux (a bare Debian, a container) can have no font at all: the window would be unreadable.
 
     On Windows the offscreen platform reads its fonts from a folder (the system's, see
-    ``selftest_qt.windows_fonts_for_offscreen``): an empty one is the same fault."""
+    ``offscreen_fonts.windows_fonts_for_offscreen``): an empty one is the same fault."""
     if WINDOWS:
         (tmp_path / "no fonts").mkdir()
         env = {"QT_QPA_FONTDIR": str(tmp_path / "no fonts")}

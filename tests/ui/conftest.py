@@ -21,7 +21,7 @@ reported instead of hanging CI. ``modals.calls`` lists what the user would have 
 the per-test HOME of ``tests/conftest.py`` does not move: an autouse fixture makes every ``QSettings()`` an ini
 file in the test's home instead, so tests neither share state nor touch the account's registry. A test that
 needs the registry on purpose is marked ``windows_registry`` (and cleans up after itself). The offscreen
-platform reads its fonts from the Windows fonts folder (``selftest_qt.windows_fonts_for_offscreen``), as the
+platform reads its fonts from the Windows fonts folder (``offscreen_fonts.windows_fonts_for_offscreen``), as the
 self-test does: without it, it would have none.
 """
 
@@ -42,7 +42,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QFontDialog, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from recipro_desktop.ui.selftest_qt import windows_fonts_for_offscreen
+from recipro_desktop.ui.offscreen_fonts import windows_fonts_for_offscreen
 from recipro_desktop.ui.task_runner import TaskRunner
 
 UI_TESTS = Path(__file__).parent
