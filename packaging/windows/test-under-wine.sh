@@ -145,8 +145,13 @@ fi
 # 5. The Windows bundle, built with the project's spec by PyInstaller on Windows Python, and its self-test.
 if [ "$run_bundle" = 1 ] && [ "$status" = 0 ]; then
     rm -rf build/pyinstaller-win dist/windows
-    wpy -m PyInstaller --noconfirm --clean --log-level WARN --workpath build\\pyinstaller-win \
-        --distpath dist\\windows packaging\\recipro.spec
+    build() {
+        wpy -m PyInstaller --noconfirm --clean --log-level WARN --workpath build\\pyinstaller-win \
+            --distpath dist\\windows packaging\\recipro.spec
+    }
+    # Once seen with another Wine process busy in the same prefix: a hook's helper process died with Wine's
+    # "WinError 1359 Internal error". A failed build is retried once; a second failure is real.
+    build || { say "the build failed; retrying once"; build; }
     bundle=dist/windows/recipro
     [ -x "$bundle/recipro-cli.exe" ] || { echo "test-under-wine: the build made no recipro-cli.exe" >&2; exit 1; }
     stubs=$(find "$bundle" -iname icuuc.dll -o -iname bcryptprimitives.dll)
