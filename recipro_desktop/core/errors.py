@@ -107,3 +107,28 @@ class EmptyJournalFileError(DamagedJournalError):
     """The database file exists but is 0 bytes (truncated by a sync tool or a crash): corruption, not a first run."""
 
     exit_code = 22
+
+
+class JournalInUseError(JournalError):
+    """Another program (the window, another command) has the journal open, and this command needs it alone
+    (restore, or anything else that replaces or moves the database file)."""
+
+    exit_code = 23
+
+
+class ForeignKeySlotsError(KeySlotError):
+    """The key-slot file unlocks, but it was made for another journal: its key does not open this database."""
+
+    exit_code = 24
+
+
+class WeakPassphraseError(JournalError):
+    """A new passphrase is too easy to guess; nothing was created or changed."""
+
+    exit_code = 25
+
+
+class OutputError(JournalError):
+    """The command's output could not be written (a full device, a closed pipe); the journal is unchanged."""
+
+    exit_code = 26
