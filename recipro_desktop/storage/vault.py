@@ -347,7 +347,7 @@ def foreign_slots_error(paths: JournalPaths, key: bytes) -> ForeignKeySlotsError
     """
     if driver.key_fits(paths.database, key) is not False:
         return None
-    log.warning("the key-slot file's key authenticates no page of the database: foreign key slots")
+    log.info("the key-slot file's key authenticates no page of the database: foreign key slots")
     return ForeignKeySlotsError(
         f"The key-slot file {paths.keyslots} belongs to another journal: its key does not open this database."
     )
