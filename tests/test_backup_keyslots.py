@@ -21,6 +21,7 @@ import pytest
 
 from recipro_desktop import cli
 from recipro_desktop.core.errors import (
+    BackupError,
     DamagedJournalError,
     ForeignKeySlotsError,
     KeySlotError,
@@ -370,3 +371,18 @@ def test_i9_a_really_damaged_database_still_says_damaged(tmp_path: Path, secret:
     assert code == DamagedJournalError.exit_code, err
     assert "damaged" in err or "integrity" in err
     assert "another journal" not in err
+
+
+def test_i9_another_journals_backup_is_refused_over_a_sound_journal(tmp_path: Path, secret: Path) -> None:
+    """I9: the journal here is sound and its slots fit it; a backup of another journal under the same passphrase
+    (either format) is refused as "another journal's" (exit 21), never restored over it nor called damaged."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    make_journal(a, secret, people=3)
+    make_journal(b, secret, people=7)
+    for made in (make_backup(b, secret), legacy_backup(b, secret, "journal-20240101T000000Z-daily.db")):
+        before = {p.name: p.read_bytes() for p in a.iterdir() if p.is_file()}
+        code, _, err = run("--data-dir", str(a), "--passphrase-file", str(secret), "restore", str(made))
+        assert code == BackupError.exit_code, err
+        assert f"The backup {made.name} belongs to another journal" in err and "damaged" not in err
+        assert {p.name: p.read_bytes() for p in a.iterdir() if p.is_file()} == before
+    assert people(a, secret) == 3

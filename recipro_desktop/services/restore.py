@@ -82,20 +82,17 @@ class _Keys:
         return None
 
     def misfit_error(self) -> JournalError:
-        """Why the key the journal's slots gave does not open the backup: foreign slots, or a foreign backup."""
+        """Why the key the journal's slots gave does not open the backup: the journal's database decides whether
+        the backup is another journal's (the key opens the database) or the key slots are (it does not)."""
         assert self.misfit is not None
-        name = self.source.name
-        if self.own is not None and self.live is not None and self.own.journal_id != self.live.journal_id:
+        has_database = self.paths.database.exists()
+        if has_database and driver.key_fits(self.paths.database, self.misfit) is True:
+            own = " Its own passphrase or recovery key restores it." if self.own is not None else ""
             return BackupError(
-                f"The backup {name} belongs to another journal; its own passphrase or recovery key restores it. "
-                "Nothing was changed."
+                f"The backup {self.source.name} belongs to another journal: this journal's key does not open it."
+                f"{own} Nothing was changed."
             )
-        if driver.key_fits(self.paths.database, self.misfit) is True:
-            return BackupError(
-                f"The backup {name} belongs to another journal: this journal's key does not open it. "
-                "Nothing was changed."
-            )
-        what = "database" if self.paths.database.exists() else "backup"
+        what = "database" if has_database else "backup"
         return ForeignKeySlotsError(
             f"The key-slot file {self.paths.keyslots} belongs to another journal: its key does not open this {what}."
         )
@@ -158,6 +155,12 @@ def restore_journal(
     keys = _Keys(paths, source, live, own)
     key = _find_key(keys, passphrase, prompt)
     install = own if own is not None and (live is None or not keyslots.key_matches(live, key)) else None
+    if install is not None and keys.misfit is not None and driver.key_fits(paths.database, keys.misfit) is True:
+        # The journal here is sound and its own slots open it: this backup is another journal's (a wrong file).
+        raise BackupError(
+            f"The backup {source.name} belongs to another journal, not the one in {paths.data_dir}: restore it into "
+            "another folder (--data-dir). Nothing was changed."
+        )
     ensure_private_dir(paths.data_dir)
     empty_aside: Path | None = None
     if vault.journal_state(paths) is vault.JournalState.DAMAGED_EMPTY:
