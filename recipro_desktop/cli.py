@@ -607,39 +607,50 @@ class Cli:
             keep = int(str(journal.service.get_setting("backup_keep")))
             with journal.database.raw_connection() as conn:
                 info = backup.create_backup(conn, self.paths, journal.key, reason="manual", now=self.clock.now())
-            removed = backup.rotate_backups(self.paths, journal.key, keep=keep)
+            rotation = backup.rotate_backups(self.paths, journal.key, keep=keep)
         finally:
             journal.close()
         self.say(f"Backup written and verified: {info.path} ({info.size / 1024:,.0f} KiB)")
-        if removed:
-            self.say(f"Pruned {len(removed)} older backup(s); kept the newest {keep}.")
+        if not info.key_slots:
+            print(
+                f"recipro: this backup does not carry the key slots ({self.paths.keyslots.name} is unusable): "
+                "it restores only with the journal's own key-slot file.",
+                file=sys.stderr,
+            )
+        for path, problem in rotation.failed:  # I3: never counted as good, never deleted as old
+            print(
+                f"recipro: the backup {path} failed verification ({problem}); it was kept, not counted.",
+                file=sys.stderr,
+            )
+        if rotation.deleted:
+            self.say(
+                f"Pruned {len(rotation.deleted)} older backup(s); kept the newest {rotation.kept_verified} verified."
+            )
         return 0
 
     def cmd_restore(self) -> int:
-        from recipro_desktop.services.access import unlock_key
-        from recipro_desktop.storage import backup, fsutil, vault
+        from recipro_desktop.services.restore import restore_journal
 
         source: Path = self.args.file.expanduser()
         if not source.is_file():
             raise UsageError(f"No backup file at {source}.")
-        state = vault.journal_state(self.paths)
-        if state is vault.JournalState.NEW or state is vault.JournalState.SLOTS_MISSING:
-            raise UsageError(f"There is no key file in {self.paths.data_dir} to unlock the backup with.")
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
-        empty_aside: Path | None = None
-        if state is vault.JournalState.DAMAGED_EMPTY:
-            # A 0-byte file blocks unlocking (it is corruption, A5): set it aside, and back if unlocking fails.
-            empty_aside = backup.move_aside(self.paths, suffix="empty", now=self.clock.now())
         try:
-            unlocked = unlock_key(self.paths, passphrase=passphrase, prompt=terminal_prompt(self.stdin))
-        except BaseException:
-            if empty_aside is not None:
-                fsutil.replace(empty_aside, self.paths.database)
-            raise
-        moved = backup.restore_backup(self.paths, unlocked.key, source, now=self.clock.now()) or empty_aside
+            result = restore_journal(
+                self.paths, source, passphrase=passphrase, prompt=terminal_prompt(self.stdin), now=self.clock.now()
+            )
+        except JournalLockedError as exc:
+            raise JournalLockedError(
+                f"{exc} Give the passphrase or recovery key with --passphrase-file FILE or ${PASSPHRASE_ENV}, "
+                "or run this on a terminal to be asked."
+            ) from None
         self.say(f"Restored the journal from {source}.")
-        if moved is not None:
-            self.say(f"The previous journal file was kept as {moved}.")
+        if result.previous_database is not None:
+            self.say(f"The previous journal file was kept as {result.previous_database}.")
+        if result.key_slots_restored:
+            self.say("The key slots were restored from the backup too.")
+        if result.previous_key_slots is not None:
+            self.say(f"The previous key-slot file was kept as {result.previous_key_slots}.")
         return 0
 
 

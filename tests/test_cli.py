@@ -272,7 +272,7 @@ def test_check_fails_on_a_loose_permission(journal: Path, tmp_path: Path, monkey
 def test_backup_then_restore_brings_the_old_content_back(journal: Path) -> None:
     code, out, _ = run("--data-dir", str(journal), "backup")
     assert code == 0
-    backups = sorted((journal / "backups").glob("*.db"))
+    backups = sorted((journal / "backups").glob("*.zip"))
     assert len(backups) == 1
     assert str(backups[0]) in out
 
@@ -400,7 +400,7 @@ def test_reminders_rejects_a_bad_time_before_unlocking(journal: Path) -> None:
 def test_a5_restore_over_a_zero_byte_journal(journal: Path) -> None:
     code, _, _ = run("--data-dir", str(journal), "backup")
     assert code == 0
-    backup_file = next((journal / "backups").glob("*.db"))
+    backup_file = next((journal / "backups").glob("*.zip"))
     (journal / "journal.db").write_bytes(b"")
     for sidecar in ("journal.db-wal", "journal.db-shm"):
         (journal / sidecar).unlink(missing_ok=True)
@@ -414,7 +414,7 @@ def test_a5_restore_over_a_zero_byte_journal(journal: Path) -> None:
 
 def test_a5_failed_restore_over_a_zero_byte_journal_changes_nothing(journal: Path, memory_keyring, tmp_path) -> None:
     code, _, _ = run("--data-dir", str(journal), "backup")
-    backup_file = next((journal / "backups").glob("*.db"))
+    backup_file = next((journal / "backups").glob("*.zip"))
     (journal / "journal.db").write_bytes(b"")
     for sidecar in ("journal.db-wal", "journal.db-shm"):
         (journal / sidecar).unlink(missing_ok=True)

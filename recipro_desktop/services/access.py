@@ -125,8 +125,11 @@ def open_journal(
     unlocked = unlock_key(paths, passphrase=passphrase, prompt=prompt)
     try:
         database = Database.open(paths, unlocked.key)
-    except DamagedJournalError:
+    except DamagedJournalError as exc:
         log.error("journal failed to open with a verified key")
+        foreign = None if isinstance(exc, EmptyJournalFileError) else vault.foreign_slots_error(paths, unlocked.key)
+        if foreign is not None:
+            raise foreign from None
         raise
     service = JournalService(database, clock or SystemClock())
     log.info("journal opened (via %s)", unlocked.via)

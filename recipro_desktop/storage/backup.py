@@ -1,17 +1,19 @@
-"""Encrypted backups, rotation, restore and integrity checks (RELIABILITY A7, A9, A13, A15, B14, D5-D7).
+"""Encrypted backups, rotation, restore and integrity checks (RELIABILITY A7, A9, A13, A15, B14, D5-D7, I3, I4).
 
 - A backup is made with the SQLite backup API into a file keyed with the same raw key (never a raw copy of
   the live file, A13; never unencrypted, B14), written under a temporary ``.partial`` name, **verified**
-  (reopened read-only with the key, ``quick_check``, row counts equal to the source's) and only then renamed
-  to ``journal-<UTC timestamp>-<reason>.db``. A file with a final backup name was therefore verified when it
-  was made; a failed verification deletes the partial file and raises :class:`BackupError`.
-- Backups are rollback-journal files (no ``-wal``/``-shm``): a closed backup is one self-contained file,
-  which is what makes copying it back safe.
+  (reopened read-only with the key, checks and row counts equal to the source's), packed with the journal's
+  key slots into one archive (:mod:`~recipro_desktop.storage.backup_file`: why one file), re-read whole
+  against its CRCs, and only then renamed to ``journal-<UTC timestamp>-<reason>.zip``. A failed verification
+  deletes the partial files and raises :class:`BackupError`.
+- The database in a backup is a rollback-journal file (no ``-wal``/``-shm``): one self-contained file.
 - Rotation verifies from the newest backward and prunes only what is older than the ``keep``-th verified
-  backup, so it never deletes its way below one good backup (D5).
-- Restore verifies the backup, copies it to a temporary file beside the journal, moves the current
+  backup, so it never deletes its way below one good backup (D5). A backup that fails verification is never
+  counted and never deleted: it is reported (:class:`Rotation`) and left for the user (I3).
+- Restore extracts the backup's database beside the journal, verifies *that* copy, moves the current
   database *with* its ``-wal``/``-shm`` aside (a stale WAL next to a restored file would be replayed into
-  it, A9), ``os.replace``-s the copy into place and reopens it (D6).
+  it, A9), ``os.replace``-s the copy into place and reopens it (D6). :func:`put_back_key_slots` brings the
+  backup's key slots back when the journal's own are missing, damaged or another journal's (I4).
 """
 
 from __future__ import annotations
@@ -21,34 +23,36 @@ import errno
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from recipro_desktop.core.errors import BackupError, JournalError, StorageFullError, StorageUnavailableError
 from recipro_desktop.paths import PRIVATE_DIR_MODE, JournalPaths
-from recipro_desktop.storage import driver, fsutil
+from recipro_desktop.storage import backup_file, driver, fsutil, keyslots
+from recipro_desktop.storage.backup_file import table_counts
+from recipro_desktop.storage.keyslots import KeySlotFile
 
 log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "journal-"
-BACKUP_SUFFIX = ".db"
+BACKUP_SUFFIX = backup_file.ARCHIVE_SUFFIX
 PARTIAL_SUFFIX = ".partial"
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-PAGE_SIZE = 4096  # SQLCipher 4's default page size: a whole backup is a multiple of it
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
-_NAME = re.compile(r"^journal-(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)(?:\.(\d+))?\.db$")
+_NAME = re.compile(r"^journal-(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)(?:\.(\d+))?\.(?:zip|db)$")  # .db: 0.1
 
 
 @dataclass(frozen=True)
 class BackupInfo:
     """One backup file.
 
-    ``ok`` is a cheap structural check (non-empty, whole pages, not plaintext); a backup only gets its final
-    name after a full verification, so ``ok`` False means it was damaged *since*. Use :func:`verify_backup`
-    for a real check.
+    ``ok`` is a cheap structural check (a complete archive, or a non-empty bare database of whole pages that is
+    not plaintext); a backup only gets its final name after a full verification, so ``ok`` False means it was
+    damaged *since*. Use :func:`verify_backup` for a real check. ``key_slots`` is True when the file carries
+    its key slots (made by this version); a 0.1 backup needs the journal's own.
     """
 
     path: Path
@@ -56,6 +60,17 @@ class BackupInfo:
     reason: str
     size: int
     ok: bool
+    key_slots: bool = False
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What :func:`rotate_backups` did: the deleted files, how many verified backups it kept, and every backup
+    that failed verification (path and reason), which it neither counted nor deleted."""
+
+    deleted: list[Path] = field(default_factory=list)
+    kept_verified: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,21 +123,6 @@ def integrity_check(conn: Any, *, full: bool) -> IntegrityReport:
     return IntegrityReport(ok=not problems, problems=tuple(problems), full=full)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def table_counts(conn: Any) -> dict[str, int]:
-    """Row count of every table (virtual FTS tables and their shadow tables included)."""
-    names = [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        ).fetchall()
-    ]
-    return {name: int(conn.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]) for name in names}
-
-
 def _ensure_backup_dir(paths: JournalPaths) -> Path:
     directory = paths.backups
     try:
@@ -157,41 +157,54 @@ def _partial_path(final: Path) -> Path:
     return final.with_name("." + final.name + PARTIAL_SUFFIX)
 
 
-def _verify(path: Path, key: bytes, expected_counts: dict[str, int] | None) -> str | None:
-    """None when ``path`` is a sound backup for ``key`` (and has ``expected_counts``), else the reason."""
-    try:
-        if driver.is_plaintext_sqlite(path):
-            return "it is not encrypted"
-        conn = driver.connect(path, key, quick_check=True, read_only=True)
-    except JournalError as exc:
-        return str(exc)
-    except OSError as exc:
-        return exc.strerror or type(exc).__name__
-    try:
-        if expected_counts is not None:
-            counts = table_counts(conn)
-            if counts != expected_counts:
-                diff = sorted(
-                    name for name in set(counts) | set(expected_counts) if counts.get(name) != expected_counts.get(name)
-                )
-                return f"row counts differ from the journal in {len(diff)} table(s)"
-    except driver.dbapi().Error as exc:
-        return f"it could not be read ({exc})"
-    finally:
-        conn.close()
-    return None
+def backup_problem(path: Path, key: bytes) -> str | None:
+    """None when ``path`` is a sound backup for ``key`` (see :func:`backup_file.problem`), else the reason."""
+    return backup_file.problem(path, key)
 
 
 def verify_backup(path: Path, key: bytes) -> bool:
-    """True when ``path`` is an encrypted database that opens with ``key`` and passes ``quick_check``."""
-    problem = _verify(path, key, None)
+    """True when ``path`` opens with ``key`` and passes every check (integrity, page HMACs, tables, key slots)."""
+    problem = backup_problem(path, key)
     if problem:
         log.warning("backup %s failed verification", path.name)
     return problem is None
 
 
+def backup_key_slots(path: Path) -> KeySlotFile | None:
+    """The key slots ``path`` carries (None for a 0.1 backup that has none).
+
+    Raises:
+        BackupError: the file is missing, unreadable or a damaged archive (nothing was changed).
+        NewerVersionError: its key slots were written by a newer Recipro.
+    """
+    try:
+        return backup_file.read_slots(path)
+    except backup_file.DamagedBackup as exc:
+        raise BackupError(f"This backup cannot be restored: {exc}. Nothing was changed.") from None
+    except OSError as exc:
+        raise BackupError(
+            f"The backup {path} could not be read ({exc.strerror or type(exc).__name__}). Nothing was changed."
+        ) from None
+
+
+def _journal_slots(paths: JournalPaths, key: bytes) -> bytes | None:
+    """The journal's key-slot file, as bytes, when it is sound and belongs to ``key``; else None (logged)."""
+    try:
+        data = paths.keyslots.read_bytes()
+        if keyslots.key_matches(keyslots.loads(data), key):
+            return data
+    except (OSError, JournalError) as exc:
+        log.warning("backup made without key slots: the key-slot file is unusable (%s)", type(exc).__name__)
+        return None
+    log.warning("backup made without key slots: the key-slot file belongs to another key")
+    return None
+
+
 def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, now: datetime) -> BackupInfo:
     """Back up the open journal ``conn`` into ``paths.backups`` and verify the copy.
+
+    The backup is one file holding the database and the journal's key-slot file (when that file is sound and
+    belongs to ``key``; else the backup is still made, without it, and :attr:`BackupInfo.key_slots` is False).
 
     Args:
         conn: an open SQLCipher DB-API connection to the journal, outside any transaction.
@@ -202,7 +215,7 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
 
     Raises:
         BackupError: the folder is missing/unwritable, the copy failed, or it failed verification (the
-            partial file is deleted); the journal is never touched.
+            partial files are deleted); the journal is never touched.
         ValueError: ``reason`` is not a slug, ``now`` is naive, or ``conn`` is inside a transaction.
     """
     if not _REASON.match(reason):
@@ -212,18 +225,19 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
         raise ValueError("create_backup needs a connection outside any transaction")
     directory = _ensure_backup_dir(paths)
     final = _backup_name(directory, _timestamp(now), reason)
+    partial_db = final.with_name(f".{final.name}{backup_file.LEGACY_SUFFIX}{PARTIAL_SUFFIX}")
     partial = _partial_path(final)
     began = False
     try:
         conn.execute("BEGIN")  # one read snapshot for both the copy and the counts it is checked against
         began = True
         expected = table_counts(conn)
-        driver.backup_to(conn, partial, key)
+        driver.backup_to(conn, partial_db, key)
     except JournalError as exc:
         raise BackupError(f"No backup was made: {exc}") from None
     except (OSError, driver.dbapi().Error) as exc:
         with contextlib.suppress(OSError):
-            partial.unlink()
+            partial_db.unlink()
         log.error("backup failed (%s)", type(exc).__name__)
         raise BackupError(
             f"No backup was made in {directory} ({_describe(exc)}). The journal itself is unchanged."
@@ -231,23 +245,29 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     finally:
         if began:
             conn.execute("COMMIT")
-    problem = _verify(partial, key, expected)
-    if problem is not None:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        log.error("new backup failed verification; deleted")
-        raise BackupError(f"The backup failed verification and was deleted ({problem}).")
+    slots_data = _journal_slots(paths, key)
     try:
-        os.chmod(partial, 0o600)
+        problem = backup_file.database_problem(partial_db, key, expected)
+        if problem is None:
+            backup_file.write_archive(partial, partial_db, slots_data)
+            problem = backup_file.archive_problem(partial, key)
+        if problem is not None:
+            log.error("new backup failed verification; deleted")
+            raise BackupError(f"The backup failed verification and was deleted ({problem}).")
         fsutil.replace(partial, final)
         fsutil.fsync_dir(directory)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise BackupError(f"No backup was made in {directory}: {exc.strerror or type(exc).__name__}.") from None
+        raise BackupError(
+            f"No backup was made in {directory} ({_describe(exc)}). The journal itself is unchanged."
+        ) from None
+    finally:
+        for leftover in (partial_db, partial):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
     size = final.stat().st_size
-    log.info("backup made (%s, %d bytes, %d tables)", reason, size, len(expected))
-    return BackupInfo(path=final, created_at=_parse_name(final.name)[0], reason=reason, size=size, ok=True)
+    log.info("backup made (%s, %d bytes, %d tables, key slots: %s)", reason, size, len(expected), bool(slots_data))
+    created = _parse_name(final.name)[0]
+    return BackupInfo(final, created, reason, size, ok=True, key_slots=slots_data is not None)
 
 
 def _describe(exc: BaseException) -> str:
@@ -262,21 +282,12 @@ def _describe(exc: BaseException) -> str:
 
 
 def _parse_name(name: str) -> tuple[datetime, str, int]:
-    """(created at, reason, collision counter) from ``journal-<ts>-<reason>[.<n>].db``."""
+    """(created at, reason, collision counter) from ``journal-<ts>-<reason>[.<n>].zip`` (or 0.1's ``.db``)."""
     match = _NAME.match(name)
     if not match:
         raise ValueError(name)
     created = datetime.strptime(match.group(1), TIMESTAMP_FORMAT).replace(tzinfo=UTC)
     return created, match.group(2), int(match.group(3) or 1)
-
-
-def _looks_ok(path: Path, size: int) -> bool:
-    if size == 0 or size % PAGE_SIZE:
-        return False
-    try:
-        return not driver.is_plaintext_sqlite(path)
-    except OSError:
-        return False
 
 
 def list_backups(paths: JournalPaths) -> list[BackupInfo]:
@@ -293,7 +304,8 @@ def list_backups(paths: JournalPaths) -> list[BackupInfo]:
             size = entry.stat().st_size
         except (ValueError, OSError):
             continue
-        info = BackupInfo(path=entry, created_at=created, reason=reason, size=size, ok=_looks_ok(entry, size))
+        ok, with_slots = backup_file.looks_sound(entry)
+        info = BackupInfo(entry, created, reason, size, ok=ok, key_slots=with_slots)
         found.append((created, counter, info))
     found.sort(key=lambda item: item[:2], reverse=True)
     return [info for _, _, info in found]
@@ -307,51 +319,57 @@ def last_successful_backup(paths: JournalPaths) -> datetime | None:
     return None
 
 
-def rotate_backups(paths: JournalPaths, key: bytes, *, keep: int) -> list[Path]:
-    """Delete old backups, keeping the newest ``keep`` *verified* ones (D5).
+def rotate_backups(paths: JournalPaths, key: bytes, *, keep: int) -> Rotation:
+    """Delete old backups, keeping the newest ``keep`` *verified* ones (D5, I3).
 
-    Backups are verified from the newest backward; everything older than the ``keep``-th verified backup is
-    deleted. Damaged backups newer than that are left for the user to see (they are counted by nobody). With
-    no verified backup at all, nothing is deleted. Leftover ``.partial`` files of interrupted backups go too.
-
-    Returns:
-        The deleted paths.
+    Backups are verified (:func:`backup_problem`: opened with the key, every check) from the newest backward;
+    only what is older than the ``keep``-th verified backup is deleted, so rotation never deletes its way
+    below one verified backup, and with none verified it deletes nothing. A backup that fails verification
+    is never counted, and never deleted while it is within the kept range: it is returned in
+    :attr:`Rotation.failed` for the caller to tell the user, and stays where it is (a damaged file may still
+    be salvageable, and a backup that could not be *checked*, on a full disk say, is not known to be bad). Once
+    ``keep`` newer verified backups exist, it is past retention and pruned like any old backup. Leftover
+    temporary files of interrupted backups and checks go too.
     """
     if keep < 1:
         raise ValueError("keep must be at least 1")
     directory = paths.backups
-    deleted: list[Path] = []
+    result = Rotation()
     if not directory.is_dir():
-        return deleted
-    for leftover in directory.glob(f".{BACKUP_PREFIX}*{PARTIAL_SUFFIX}"):
+        return result
+    leftovers = [*directory.glob(f".{BACKUP_PREFIX}*{PARTIAL_SUFFIX}"), *directory.glob(f".{BACKUP_PREFIX}*.tmp")]
+    for leftover in leftovers:
         with contextlib.suppress(OSError):
             leftover.unlink()
-            deleted.append(leftover)
+            result.deleted.append(leftover)
     backups = list_backups(paths)
     verified = 0
     cut: int | None = None
     for index, info in enumerate(backups):
-        if verify_backup(info.path, key):
+        problem = backup_problem(info.path, key)
+        if problem is None:
             verified += 1
             if verified == keep:
                 cut = index + 1
                 break
         else:
-            log.warning("backup %s is damaged; not counted as a kept backup", info.path.name)
+            log.warning("backup %s failed verification; not counted, not deleted", info.path.name)
+            result.failed.append((info.path, problem))
+    result = Rotation(result.deleted, verified, result.failed)
     if cut is None:
         if verified == 0:
             log.error("no verified backup found; nothing pruned")
-        return deleted
+        return result
     for info in backups[cut:]:
         try:
             info.path.unlink()
-            deleted.append(info.path)
+            result.deleted.append(info.path)
         except OSError as exc:
             log.warning("could not delete old backup %s (%s)", info.path.name, type(exc).__name__)
-    if deleted:
+    if result.deleted:
         fsutil.fsync_dir(directory)
-        log.info("rotation kept %d verified backup(s), deleted %d file(s)", verified, len(deleted))
-    return deleted
+        log.info("rotation kept %d verified backup(s), deleted %d file(s)", verified, len(result.deleted))
+    return result
 
 
 def _sidecars(db: Path) -> list[tuple[Path, str]]:
@@ -395,9 +413,10 @@ def move_aside(paths: JournalPaths, *, suffix: str, now: datetime) -> Path:
 def restore_backup(paths: JournalPaths, key: bytes, backup: Path, *, now: datetime) -> Path | None:
     """Replace the journal with ``backup``; the caller must have closed every connection first (D6, A9).
 
-    Order: verify the backup (refuse a bad one); copy it to a temporary file beside the journal and fsync
-    it (a failed copy changes nothing); move the current database with its ``-wal``/``-shm`` aside; put the
-    copy in place with ``os.replace``; reopen it and run ``quick_check``.
+    Order: extract (or copy, for a 0.1 backup) its database to a temporary file beside the journal, fsynced;
+    verify *that* copy with ``key`` (refuse a bad one: nothing changed); move the current database with its
+    ``-wal``/``-shm`` aside; put the copy in place with ``os.replace``; reopen it and run ``quick_check``.
+    The key slots are not touched here (:func:`put_back_key_slots`).
 
     Returns:
         The moved-aside path of the previous journal (``journal.db.before-restore-<ts>``), or None when there
@@ -408,13 +427,18 @@ def restore_backup(paths: JournalPaths, key: bytes, backup: Path, *, now: dateti
             not be copied (nothing changed), or the restored file failed to reopen (the previous journal is
             at the returned path).
     """
-    problem = _verify(backup, key, None)
-    if problem is not None:
-        raise BackupError(f"This backup cannot be restored: {problem}. Nothing was changed.")
     staging = paths.data_dir / f".{paths.database.name}.restore{fsutil.TEMP_SUFFIX}"
     try:
+        if backup.stat().st_size == 0:
+            raise backup_file.DamagedBackup("it is empty (0 bytes)")
+        slots = backup_file.read_slots(backup)
+        if slots is not None and not keyslots.key_matches(slots, key):
+            raise backup_file.DamagedBackup("its key slots belong to another key")
         staging.unlink(missing_ok=True)
-        fsutil.copy_closed_file(backup, staging)
+        backup_file.extract_database(backup, staging)
+        problem = backup_file.database_problem(staging, key, None)
+    except backup_file.DamagedBackup as exc:
+        problem = str(exc)
     except OSError as exc:
         with contextlib.suppress(OSError):
             staging.unlink()
@@ -422,6 +446,10 @@ def restore_backup(paths: JournalPaths, key: bytes, backup: Path, *, now: dateti
             f"The backup could not be copied into {paths.data_dir} ({exc.strerror or type(exc).__name__}). "
             "Nothing was changed."
         ) from None
+    if problem is not None:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+        raise BackupError(f"This backup cannot be restored: {problem}. Nothing was changed.")
     has_current = any(p.exists() for p, _ in _sidecars(paths.database))
     aside: Path | None = None
     try:
@@ -441,4 +469,37 @@ def restore_backup(paths: JournalPaths, key: bytes, backup: Path, *, now: dateti
         ) from None
     conn.close()
     log.info("backup restored (previous journal %s)", "moved aside" if aside else "absent")
+    return aside
+
+
+def put_back_key_slots(paths: JournalPaths, slots: KeySlotFile, *, now: datetime) -> Path | None:
+    """Make ``slots`` (a backup's own) the journal's key-slot file, atomically (I4).
+
+    The file it replaces (missing, damaged, or another journal's) is kept as ``keyslots.json.before-restore-<ts>``,
+    never deleted: it may be the only copy of another journal's key slots.
+
+    Returns:
+        Where the previous key-slot file was kept, or None when there was none.
+
+    Raises:
+        StorageUnavailableError: the file could not be moved aside or written (the journal's file is unchanged
+            or moved aside, as the message says).
+    """
+    aside: Path | None = None
+    current = paths.keyslots
+    try:
+        if current.exists() or current.is_symlink():
+            aside = current.with_name(f"{current.name}.before-restore-{_timestamp(now)}")
+            counter = 2
+            while aside.exists():
+                aside = current.with_name(f"{current.name}.before-restore-{_timestamp(now)}-{counter}")
+                counter += 1
+            fsutil.replace(current, aside)
+        keyslots.write(current, slots)
+    except OSError as exc:
+        kept = f" The previous key-slot file is at {aside}." if aside else ""
+        raise StorageUnavailableError(
+            f"The backup's key slots could not be written to {current} ({exc.strerror or type(exc).__name__})." + kept
+        ) from None
+    log.info("key slots restored from the backup (previous file %s)", "kept aside" if aside else "absent")
     return aside

@@ -180,6 +180,52 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
     return conn
 
 
+PAGE_SIZE = 4096  # SQLCipher 4's default page size
+
+
+def key_fits(path: Path, key: bytes) -> bool | None:
+    """Whether ``key`` is the key ``path`` was encrypted with, for a file that does not open (RELIABILITY I9).
+
+    SQLCipher answers "file is not a database" both for another journal's key and for a damaged header, but
+    every page carries its own HMAC: ``cipher_integrity_check`` authenticates each page with the key (it needs
+    no readable schema). One page that authenticates proves the key (the file is damaged elsewhere).
+
+    Returns:
+        True: at least one page authenticates: the key is right, the file is damaged.
+        False: no page authenticates, yet the file looks like an SQLCipher database (whole pages, a random
+            salt): it was encrypted with another key. A file overwritten with random whole pages, or whose
+            salt alone was replaced by random bytes, looks the same; nothing can tell those apart.
+        None: cannot tell (empty, not whole pages, plaintext, a zeroed or repeated salt, unreadable): treat
+            it as damage.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size == 0 or size % PAGE_SIZE:
+        return None
+    module = dbapi()
+    try:
+        conn = module.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except module.Error:
+        return None
+    try:
+        conn.execute(key_pragma(key))
+        salt_row = conn.execute("PRAGMA cipher_salt").fetchone()
+        failures = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    except module.Error as exc:
+        log.info("key check against the pages failed (%s)", type(exc).__name__)
+        return None
+    finally:
+        conn.close()
+    salt = bytes.fromhex(str(salt_row[0])) if salt_row and salt_row[0] else b""
+    if len(failures) < size // PAGE_SIZE:
+        return True
+    if len(salt) != 16 or len(set(salt)) < 4 or salt.startswith(SQLITE_HEADER[:4]):
+        return None  # a zeroed, repeated or plaintext header: damage, not a foreign key
+    return False
+
+
 def _open_error(exc: BaseException, path: Path, damaged_message: str) -> Exception:
     """The journal error for a failure while opening: unusable path, full disk, busy, or else damage."""
     translated = translate_error(exc, path=path)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from recipro_desktop.core.errors import (
     EmptyJournalFileError,
+    ForeignKeySlotsError,
     JournalLockedError,
     JournalMissingError,
     KeySlotError,
@@ -50,6 +51,7 @@ __all__ = [
     "slot_summary",
     "store_in_keyring",
     "unlock",
+    "unlock_slots",
 ]
 
 keyring_status = keystore.keyring_status
@@ -310,6 +312,45 @@ def unlock(paths: JournalPaths, *, passphrase: str | None = None) -> Unlocked:
         return Unlocked(key=bytes(key), via="passphrase", notice=notice)
     finally:
         keyslots.wipe(key)
+
+
+def unlock_slots(slots: KeySlotFile, passphrase: str | None) -> bytes:
+    """The verified data key from ``slots``, which need not be the journal's file (a backup's own, I4): from the
+    keyring when ``passphrase`` is None, else from the passphrase slot. Writes nothing.
+
+    Raises:
+        JournalLockedError: keyring path only: no keyring slot, keyring unusable, or the key not in it.
+        WrongPassphraseError: the passphrase or recovery key does not unwrap the key.
+        KeySlotError: no passphrase slot, or a slot that does not match the key check.
+    """
+    if passphrase is None:
+        key = _unlock_with_keyring(slots)
+    else:
+        if keyslots.SLOT_PASSPHRASE not in slots.slots:
+            raise KeySlotError("The key-slot file has no passphrase slot.")
+        unwrapped = keyslots.open_passphrase_slot(slots, passphrase)
+        if unwrapped is None:
+            raise WrongPassphraseError("Wrong passphrase or recovery key.")
+        key = _verified(slots, unwrapped, "passphrase")
+    try:
+        return bytes(key)
+    finally:
+        keyslots.wipe(key)
+
+
+def foreign_slots_error(paths: JournalPaths, key: bytes) -> ForeignKeySlotsError | None:
+    """After the database failed to open with a key its key-slot file vouched for: the error to report when the
+    slots are another journal's (no page of the database authenticates with the key, I9), else None (damage).
+
+    Another journal's key-slot file under the same passphrase unlocks fine; only the database can say the key
+    is not its own, and SQLCipher's "file is not a database" says the same for a damaged header.
+    """
+    if driver.key_fits(paths.database, key) is not False:
+        return None
+    log.info("the key-slot file's key authenticates no page of the database: foreign key slots")
+    return ForeignKeySlotsError(
+        f"The key-slot file {paths.keyslots} belongs to another journal: its key does not open this database."
+    )
 
 
 def check_key(paths: JournalPaths, key: bytes) -> bool:

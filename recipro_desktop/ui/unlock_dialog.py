@@ -47,6 +47,7 @@ from recipro_desktop.core.errors import (
     DamagedJournalError,
     EmptyJournalFileError,
     EncryptionUnavailableError,
+    ForeignKeySlotsError,
     JournalBusyError,
     JournalError,
     JournalLockedError,
@@ -121,12 +122,19 @@ def describe_problem(exc: BaseException, paths: JournalPaths) -> Problem:
             "Restore a backup, or put journal.db back into the folder and try again.",
             (NextStep.RESTORE, NextStep.OPEN_FOLDER, NextStep.RETRY),
         )
+    if isinstance(exc, ForeignKeySlotsError):
+        return Problem(
+            "The key file belongs to another journal",
+            f"{text}\n\n{kept} Put this journal's own keyslots.json back, or restore a backup: a backup carries "
+            "its own key slots and brings them back, keeping the other file aside.",
+            (NextStep.RESTORE, NextStep.OPEN_FOLDER, NextStep.RETRY),
+        )
     if isinstance(exc, KeySlotError):
         return Problem(
             "The key file is missing or damaged",
-            f"{text}\n\nWithout keyslots.json the journal cannot be unlocked. Put back the copy you keep "
-            "(from a backup of this folder), then try again.",
-            (NextStep.OPEN_FOLDER, NextStep.RETRY),
+            f"{text}\n\nWithout keyslots.json the journal cannot be unlocked. Put back the copy you keep, or "
+            "restore a backup: a backup carries its own key slots, unlocked by your passphrase or recovery key.",
+            (NextStep.RESTORE, NextStep.OPEN_FOLDER, NextStep.RETRY),
         )
     if isinstance(exc, MigrationError):
         return Problem(
@@ -210,20 +218,19 @@ class Restored:
 def restore_job(paths: JournalPaths, backup_file: Path, passphrase: str | None, clock: Clock) -> Restored:
     """Put ``backup_file`` in place of the journal and open it; the current file is kept aside (D6, A5, A9).
 
-    A 0-byte journal is first moved aside as ``journal.db.corrupt-<ts>`` (it is damage, not a journal: A5), so
-    that the key can be unlocked (the vault refuses to unlock over an empty file).
+    A 0-byte journal is moved aside as ``journal.db.corrupt-<ts>`` (it is damage, not a journal: A5). The key comes
+    from the journal's key slots or from the backup's own, which are brought back when the journal's are missing,
+    damaged or another journal's (I4): :func:`recipro_desktop.services.restore.restore_journal`.
     """
-    from recipro_desktop.services.access import open_journal, unlock_key
-    from recipro_desktop.storage import backup, vault
+    from recipro_desktop.services.access import open_journal
+    from recipro_desktop.services.restore import restore_journal
 
-    previous: Path | None = None
-    if vault.journal_state(paths) is vault.JournalState.DAMAGED_EMPTY:
-        previous = backup.move_aside(paths, suffix="corrupt", now=clock.now())
-    unlocked = unlock_key(paths, passphrase=passphrase)
-    moved = backup.restore_backup(paths, unlocked.key, backup_file, now=clock.now())
+    result = restore_journal(
+        paths, backup_file, passphrase=passphrase, prompt=None, now=clock.now(), empty_suffix="corrupt"
+    )
     log.info("journal restored from a backup")
     journal = open_journal(paths, passphrase=passphrase, clock=clock)
-    return Restored(journal, moved or previous)
+    return Restored(journal, result.previous_database)
 
 
 def list_backups_job(paths: JournalPaths) -> list[Any]:
@@ -518,7 +525,7 @@ class UnlockDialog(QDialog):
     def _choose_file(self) -> None:
         start = str(self.paths.backups if self.paths.backups.is_dir() else self.paths.data_dir)
         name, _filter = QFileDialog.getOpenFileName(
-            self, "Choose a Recipro backup", start, "Recipro backups (*.db);;All files (*)"
+            self, "Choose a Recipro backup", start, "Recipro backups (*.zip *.db);;All files (*)"
         )
         if name:
             self._start_restore(Path(name))

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ import pytest
 
 from recipro_desktop.core.errors import BackupError
 from recipro_desktop.paths import JournalPaths
-from recipro_desktop.storage import backup, driver, vault
+from recipro_desktop.storage import backup, backup_file, driver, vault
 from recipro_desktop.storage.backup import BackupInfo
 from tests.conftest import CANARY, CANARY_PASSPHRASE, fill_volume
 from tests.helpers import find_secret
@@ -72,11 +73,16 @@ def _rows(conn: Any) -> list[tuple[Any, ...]]:
 
 
 def _open_rows(path: Path, key: bytes) -> list[tuple[Any, ...]]:
-    conn = driver.connect(path, key)
-    try:
-        return _rows(conn)
-    finally:
-        conn.close()
+    """The rows of a journal file, or of a backup archive's database (extracted to a temporary folder)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if backup_file.is_archive(path):
+            backup_file.extract_database(path, Path(scratch) / "extracted.db")
+            path = Path(scratch) / "extracted.db"
+        conn = driver.connect(path, key)
+        try:
+            return _rows(conn)
+        finally:
+            conn.close()
 
 
 def _sha(path: Path) -> str:
@@ -91,11 +97,12 @@ def test_b14_backup_is_encrypted_verified_and_private(journal: tuple[JournalPath
     paths, key, conn = journal
     info = backup.create_backup(conn, paths, key, reason="manual", now=T0)
     assert info == BackupInfo(
-        path=paths.backups / "journal-20240301T120000Z-manual.db",
+        path=paths.backups / "journal-20240301T120000Z-manual.zip",
         created_at=T0,
         reason="manual",
         size=info.path.stat().st_size,
         ok=True,
+        key_slots=True,
     )
     assert not driver.is_plaintext_sqlite(info.path)
     assert find_secret(CANARY, info.path) == []
@@ -117,7 +124,7 @@ def test_backup_names_listing_and_last_success(journal: tuple[JournalPaths, byte
     a = backup.create_backup(conn, paths, key, reason="daily", now=T0)
     b = backup.create_backup(conn, paths, key, reason="pre-v2", now=T0 + timedelta(days=1))
     c = backup.create_backup(conn, paths, key, reason="pre-v2", now=T0 + timedelta(days=1))  # same second
-    assert c.path.name == "journal-20240302T120000Z-pre-v2.2.db"
+    assert c.path.name == "journal-20240302T120000Z-pre-v2.2.zip"
     listed = backup.list_backups(paths)
     assert [i.path for i in listed] == [c.path, b.path, a.path]
     assert all(i.ok for i in listed) and {i.reason for i in listed} == {"daily", "pre-v2"}
@@ -314,7 +321,7 @@ def test_d7_unwritable_backup_folder_as_nobody(unprivileged_dir: Path) -> None: 
     assert value["rows"] == 2 and value["ok"]
     assert value["last"] == "2024-01-01T00:00:00+00:00"
     assert value["mode"] == "0o500"  # the user's choice is not overridden
-    assert value["files"] == ["journal-20240101T000000Z-daily.db"]
+    assert value["files"] == ["journal-20240101T000000Z-daily.zip"]
 
 
 # --- D5: rotation ------------------------------------------------------------------------------------------
@@ -327,7 +334,7 @@ def _make_backups(paths: JournalPaths, key: bytes, conn: Any, count: int) -> lis
 def test_d5_rotation_keeps_newest_verified(journal: tuple[JournalPaths, bytes, Any]) -> None:
     paths, key, conn = journal
     made = _make_backups(paths, key, conn, 4)
-    deleted = backup.rotate_backups(paths, key, keep=2)
+    deleted = backup.rotate_backups(paths, key, keep=2).deleted
     assert sorted(deleted) == sorted([made[0].path, made[1].path])
     assert [i.path for i in backup.list_backups(paths)] == [made[3].path, made[2].path]
 
@@ -337,8 +344,9 @@ def test_d5_corrupt_newest_backup_is_not_counted(journal: tuple[JournalPaths, by
     paths, key, conn = journal
     made = _make_backups(paths, key, conn, 3)
     os.truncate(made[2].path, made[2].size // 2)
-    deleted = backup.rotate_backups(paths, key, keep=1)
-    assert deleted == [made[0].path]
+    rotation = backup.rotate_backups(paths, key, keep=1)
+    assert rotation.deleted == [made[0].path]
+    assert [path for path, _ in rotation.failed] == [made[2].path]  # reported, kept, not counted
     remaining = backup.list_backups(paths)
     assert [i.path for i in remaining] == [made[2].path, made[1].path]
     assert backup.verify_backup(made[1].path, key)
@@ -351,10 +359,10 @@ def test_d5_never_prunes_below_one_verified_backup(journal: tuple[JournalPaths, 
     made = _make_backups(paths, key, conn, 3)
     for info in made[1:]:
         os.truncate(info.path, 4096)
-    assert backup.rotate_backups(paths, key, keep=2) == []  # only one verified backup exists: keep all
+    assert backup.rotate_backups(paths, key, keep=2).deleted == []  # only one verified backup exists: keep all
     for info in made[:1]:
         os.truncate(info.path, 4096)
-    assert backup.rotate_backups(paths, key, keep=1) == []  # none verified: delete nothing
+    assert backup.rotate_backups(paths, key, keep=1).deleted == []  # none verified: delete nothing
     assert len(backup.list_backups(paths)) == 3
     with pytest.raises(ValueError):
         backup.rotate_backups(paths, key, keep=0)
@@ -365,7 +373,7 @@ def test_d5_rotation_clears_interrupted_partials(journal: tuple[JournalPaths, by
     _make_backups(paths, key, conn, 1)
     leftover = paths.backups / ".journal-20240101T000000Z-daily.db.partial"
     leftover.write_bytes(b"\0" * 4096)
-    assert backup.rotate_backups(paths, key, keep=1) == [leftover]
+    assert backup.rotate_backups(paths, key, keep=1).deleted == [leftover]
 
 
 # --- D6 / A9: restore ----------------------------------------------------------------------------------------

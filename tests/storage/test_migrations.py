@@ -19,7 +19,7 @@ from recipro_desktop.core.errors import DamagedJournalError, MigrationError, New
 from recipro_desktop.core.models import Act, ActKind, Direction, Need, Person
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.journal import JournalService
-from recipro_desktop.storage import backup, driver, migrate
+from recipro_desktop.storage import backup, backup_file, driver, migrate
 from recipro_desktop.storage.database import Database
 from tests.conftest import CANARY
 from tests.storage import _crash_worker
@@ -103,7 +103,8 @@ def test_D1_a_failing_revision_changes_nothing_and_leaves_a_verified_backup(jour
 def test_D1_the_backup_holds_the_pre_migration_data(journal: JournalPaths, key: bytes, tmp_path: Path) -> None:
     with pytest.raises(MigrationError):
         Database.open(journal, key, now=NOW, extra_version_locations=[FIXTURES / "d1_fails"])
-    made = backup.list_backups(journal)[0].path
+    made = tmp_path / "extracted.db"
+    backup_file.extract_database(backup.list_backups(journal)[0].path, made)
     conn = driver.connect(made, key)
     try:
         assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == 5

@@ -362,7 +362,7 @@ def damage(paths: JournalPaths) -> None:
         ("damaged", "The journal file is damaged", {NextStep.RESTORE, NextStep.OPEN_FOLDER}),
         ("empty", "The journal file is empty", {NextStep.RESTORE, NextStep.OPEN_FOLDER}),
         ("newer", "This journal needs a newer Recipro", {NextStep.UPDATE}),
-        ("no-slots", "The key file is missing or damaged", {NextStep.OPEN_FOLDER, NextStep.RETRY}),
+        ("no-slots", "The key file is missing or damaged", {NextStep.RESTORE, NextStep.OPEN_FOLDER, NextStep.RETRY}),
         ("no-db", "The journal file is missing", {NextStep.RESTORE, NextStep.OPEN_FOLDER, NextStep.RETRY}),
     ],
 )
