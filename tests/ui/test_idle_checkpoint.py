@@ -9,6 +9,7 @@ from tests.ui import journal_fixtures
 from tests.ui.journal_fixtures import JournalEnv
 
 journal_env = journal_fixtures.journal_env
+NOTE = "x" * 800
 
 
 def test_I5_the_window_empties_the_log_when_idle(qtbot: QtBot, journal_env: JournalEnv) -> None:
@@ -20,7 +21,7 @@ def test_I5_the_window_empties_the_log_when_idle(qtbot: QtBot, journal_env: Jour
     for round_ in range(2):
         with qtbot.waitSignal(client.journal_changed, timeout=10_000):
             client.mutate(
-                lambda s, r=round_: [s.add_person(Person(display_name=f"P{r}-{n}", notes="x" * 800)) for n in range(15)],
+                lambda s, r=round_: [s.add_person(Person(display_name=f"P{r}-{n}", notes=NOTE)) for n in range(15)],
                 changes={ItemKind.PERSON},
                 name="test-edit",
             )
