@@ -230,6 +230,7 @@ def test_I5_close_empties_the_log_while_another_program_has_the_journal_open(jou
     child, receiver = _start(_wal_worker.hold_open, str(journal_paths.data_dir), key)
     try:
         assert receiver.poll(60) and receiver.recv_bytes() == b"open"
+        assert wal.in_use_elsewhere(journal_paths)  # the other program's connection holds the index's lock byte
         db = Database.open(journal_paths, key)
         from recipro_desktop.core.clock import FixedClock
         from recipro_desktop.core.models import Person
@@ -248,3 +249,4 @@ def test_I5_close_empties_the_log_while_another_program_has_the_journal_open(jou
         assert journal_paths.wal.stat().st_size == 0
     finally:
         _kill(child, receiver)
+    assert not wal.in_use_elsewhere(journal_paths)  # killed: its locks went with it
