@@ -526,7 +526,7 @@ class Cli:
     # -- maintenance
 
     def cmd_check(self) -> int:
-        from recipro_desktop.storage import backup, driver, fsutil, keystore, vault
+        from recipro_desktop.storage import backup, driver, fsutil, keystore, vault, wal
 
         problems: list[str] = []
 
@@ -536,6 +536,16 @@ class Cli:
                 problems.append(text)
 
         self.say(f"Checking the journal in {self.paths.data_dir}")
+        # I5, before this process opens the journal (reading its files with a connection open here would drop
+        # SQLite's locks, A13). A damaged log nobody has open is refused by the open below (exit 13); one that
+        # another program has open is reported here.
+        try:
+            log_report = wal.scan(self.paths.wal, self.paths.database)
+            log_ok, log_text = log_report is None or not log_report.damaged, "write-ahead log: intact"
+            if log_report is not None and log_report.damaged:
+                log_text = log_report.describe(self.paths.wal.name)
+        except OSError as exc:
+            log_ok, log_text = False, f"write-ahead log: could not be read ({exc.strerror or type(exc).__name__})"
         journal = self.open()
         try:
             with journal.database.raw_connection() as conn:
@@ -558,6 +568,7 @@ class Cli:
                 )
                 for problem in report.problems[:20]:
                     self.say(f"       {problem}")
+            line(log_ok, log_text)
             self.say("Key slots:")
             for text in vault.slot_summary(self.paths):
                 self.say(f"  {text}")

@@ -30,6 +30,9 @@ ALLOWED: dict[str, set[str]] = {
     "recipro_desktop/storage/driver.py": {"is_plaintext_sqlite", "_create_private_file"},
     # A backup archive is a closed file no connection holds; its database is extracted before SQLite opens it.
     "recipro_desktop/storage/backup_file.py": {"is_archive", "write_archive", "extract_database"},
+    # I5: reads the log (and pages of the database) before any connection of this process opens the journal;
+    # its callers check that (database._refuse_damaged_log, cli's check before its open).
+    "recipro_desktop/storage/wal.py": {"scan", "_already_in_database", "in_use_elsewhere", "keep_damaged_copy"},
 }
 
 IO_FUNCTIONS = {"open"}

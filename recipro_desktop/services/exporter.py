@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import logging
 import os
@@ -53,7 +54,7 @@ from recipro_desktop.core.csv_recipro import (
     encode,
     encode_links,
 )
-from recipro_desktop.core.errors import JournalError
+from recipro_desktop.core.errors import JournalError, StorageFullError
 from recipro_desktop.core.models import ItemKind, Person
 from recipro_desktop.services.import_store import ImportCancelledError
 from recipro_desktop.services.journal import JournalService
@@ -81,6 +82,17 @@ class ExportError(JournalError):
     """An export could not be written; nothing was left behind at the destination."""
 
     exit_code = 32
+
+
+class ExportDiskFullError(ExportError, StorageFullError):
+    """The destination volume is full (or a file-size limit was hit): nothing was left behind. Exit code 17, as
+    for any full disk (RELIABILITY I7)."""
+
+    exit_code = StorageFullError.exit_code
+
+
+FULL_BELOW_BYTES = 1024 * 1024
+"""Below this much free space at the destination, a failed write is the full disk's, whatever its words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +138,16 @@ def _check_destination(service: JournalService, dest_dir: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
+
+
+def _write_failed(exc: OSError, where: Path, message: str) -> ExportError:
+    """The error for a failed write at ``where``: a full volume (ENOSPC, EFBIG, EDQUOT, or almost no space
+    left, as Windows' C runtime under Wine reports it as EINVAL) says so and exits 17; anything else is 32."""
+    full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    if not full:
+        with contextlib.suppress(OSError):
+            full = shutil.disk_usage(where).free < FULL_BELOW_BYTES
+    return ExportDiskFullError(f"The disk is full: {message[0].lower()}{message[1:]}") if full else ExportError(message)
 
 
 # --- reading a consistent snapshot ------------------------------------------------------------------------
@@ -310,8 +332,8 @@ def export_all(
             final = _unique(dest_dir, stem, "")
             _write_folder(final, snapshot, writer, readme, names)
     except OSError as exc:
-        raise ExportError(
-            f"The export could not be written to {dest_dir} ({_reason(exc)}); nothing was saved."
+        raise _write_failed(
+            exc, dest_dir, f"The export could not be written to {dest_dir} ({_reason(exc)}); nothing was saved."
         ) from exc
     if progress is not None:
         progress(snapshot.total, snapshot.total)
@@ -458,7 +480,9 @@ def export_google_contacts(
     try:
         fsutil.atomic_write_bytes(dest_file, buffer.getvalue(), mode=0o600)
     except OSError as exc:
-        raise ExportError(f"{dest_file} could not be written ({_reason(exc)}); nothing was changed.") from exc
+        raise _write_failed(
+            exc, dest_file.parent, f"{dest_file} could not be written ({_reason(exc)}); nothing was changed."
+        ) from exc
     if progress is not None:
         progress(len(people), len(people))
     log.info("exported %d contacts for Google Contacts", len(people))

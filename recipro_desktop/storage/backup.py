@@ -23,6 +23,7 @@ import errno
 import logging
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,12 +37,22 @@ from recipro_desktop.storage.keyslots import KeySlotFile
 
 log = logging.getLogger(__name__)
 
+
+class BackupDiskFullError(BackupError, StorageFullError):
+    """No backup was made because its volume is full (or a file-size limit was hit): the partial file is gone
+    and the journal is unchanged. Exit code 17, as for any full disk (RELIABILITY I7)."""
+
+    exit_code = StorageFullError.exit_code
+
+
 BACKUP_PREFIX = "journal-"
 BACKUP_SUFFIX = backup_file.ARCHIVE_SUFFIX
 PARTIAL_SUFFIX = ".partial"
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+FULL_BELOW_BYTES = 1024 * 1024
+"""Below this much free space, SQLite's bare "disk I/O error" while writing a backup is the full disk's."""
 _NAME = re.compile(r"^journal-(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)(?:\.(\d+))?\.(?:zip|db)$")  # .db: 0.1
 
 
@@ -234,13 +245,15 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
         expected = table_counts(conn)
         driver.backup_to(conn, partial_db, key)
     except JournalError as exc:
-        raise BackupError(f"No backup was made: {exc}") from None
+        failed = BackupDiskFullError if isinstance(exc, StorageFullError) else BackupError
+        raise failed(f"No backup was made: {exc}") from None
     except (OSError, driver.dbapi().Error) as exc:
         with contextlib.suppress(OSError):
             partial_db.unlink()
         log.error("backup failed (%s)", type(exc).__name__)
-        raise BackupError(
-            f"No backup was made in {directory} ({_describe(exc)}). The journal itself is unchanged."
+        cause = _describe(exc, directory)
+        raise (BackupDiskFullError if cause == DISK_FULL else BackupError)(
+            f"No backup was made in {directory} ({cause}). The journal itself is unchanged."
         ) from None
     finally:
         if began:
@@ -257,9 +270,11 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
         fsutil.replace(partial, final)
         fsutil.fsync_dir(directory)
     except OSError as exc:
-        raise BackupError(
-            f"No backup was made in {directory} ({_describe(exc)}). The journal itself is unchanged."
-        ) from None
+        if _describe(exc, directory) == DISK_FULL:
+            raise BackupDiskFullError(
+                f"No backup was made in {directory} ({DISK_FULL}). The journal itself is unchanged."
+            ) from None
+        raise BackupError(f"No backup was made in {directory}: {exc.strerror or type(exc).__name__}.") from None
     finally:
         for leftover in (partial_db, partial):
             with contextlib.suppress(OSError):
@@ -270,10 +285,20 @@ def create_backup(conn: Any, paths: JournalPaths, key: bytes, *, reason: str, no
     return BackupInfo(final, created, reason, size, ok=True, key_slots=slots_data is not None)
 
 
-def _describe(exc: BaseException) -> str:
-    """A short cause for a failed backup: "the disk is full", an OS error text, or SQLite's error text."""
+DISK_FULL = "the disk is full"
+
+
+def _describe(exc: BaseException, directory: Path | None = None) -> str:
+    """A short cause for a failed backup: "the disk is full", an OS error text, or SQLite's error text.
+
+    With ``directory``, an error on a volume that has (almost) no space left is the full disk's, whatever words
+    it came with (Windows' C runtime under Wine reports a full disk as EINVAL; SQLite as "disk I/O error")."""
     if isinstance(driver.translate_error(exc), StorageFullError) or getattr(exc, "errno", None) in _FULL_ERRNOS:
-        return "the disk is full"
+        return DISK_FULL
+    if directory is not None:
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(directory).free < FULL_BELOW_BYTES:
+                return DISK_FULL
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
     if "disk i/o error" in str(exc).lower():  # the backup API reports EFBIG/ENOSPC on the target only as this

@@ -39,7 +39,7 @@ from recipro_desktop.core.errors import (
     StorageUnavailableError,
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
-from recipro_desktop.storage import driver, migrate
+from recipro_desktop.storage import driver, migrate, wal
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,14 @@ FULL_BELOW_BYTES = 1024 * 1024
 POOL_SIZE = 2
 """Connections kept open: the worker's session plus one for a backup or integrity check running beside it."""
 POOL_OVERFLOW = 3
+
+CHECKPOINT_WAIT_MS = 200
+"""How long a checkpoint waits for another program's readers before it copies what it can."""
+
+_open_here: dict[Path, int] = {}
+"""Journals this process has open (resolved path → open Database objects): their log is live in this process,
+so it is neither scanned nor lock-probed at another open (I5)."""
+_open_here_lock = threading.Lock()
 
 
 class Database:
@@ -107,11 +115,12 @@ class Database:
                 backup=False,
             )
         except BaseException:
-            db.close()
+            db.close(checkpoint=False)
             for leftover in (paths.database, paths.wal, paths.shm):
                 leftover.unlink(missing_ok=True)
             raise
         log.info("created journal database")
+        db._register()
         return db
 
     @classmethod
@@ -131,7 +140,8 @@ class Database:
             NewerVersionError: written by a newer Recipro (nothing was written, RELIABILITY D3).
             MigrationError: the upgrade failed and was rolled back; the message names the backup.
         """
-        engine = _make_engine(paths.database, key, create=False)
+        _refuse_damaged_log(paths)
+        engine = _make_engine(paths.database, key, create=False, exclusive=_open_alone_on_full_disk(paths))
         db = cls(paths, key, engine)
         try:
             with engine.connect() as conn:
@@ -150,23 +160,59 @@ class Database:
                 extra_version_locations=extra_version_locations,
             )
         except sa_exc.DBAPIError as exc:
-            db.close()
-            raise driver.translate_error(exc.orig or exc, path=paths.database) or exc from exc
+            db.close(checkpoint=False)
+            raise _full_at_open(driver.translate_error(exc.orig or exc, path=paths.database) or exc, paths) from exc
+        except StorageUnavailableError as exc:
+            db.close(checkpoint=False)
+            full = _full_at_open(exc, paths)
+            if full is exc:
+                raise
+            raise full from exc
         except BaseException:
-            db.close()
+            db.close(checkpoint=False)
             raise
         log.info("opened journal database")
+        db._register()
         return db
 
-    def close(self) -> None:
-        """Close every pooled connection; afterwards nothing holds the file (safe to restore over it).
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it (``wal_checkpoint(TRUNCATE)``).
+
+        Keeps the hot log small (RELIABILITY I5): what sits only in the log is what a damaged log byte can take
+        away. Called when the window has been idle a moment and at close. It waits at most
+        :data:`CHECKPOINT_WAIT_MS` for another program's readers, then copies what it can (a reader holding
+        an old snapshot keeps the log from being emptied, never from being checkpointed later).
+
+        Returns:
+            True when the log is now empty; False when a reader elsewhere kept it, or the checkpoint failed
+            (logged; the log stays valid, nothing is lost).
+        """
+        try:
+            with self.raw_connection() as conn:
+                conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                try:
+                    busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                finally:
+                    conn.execute(f"PRAGMA busy_timeout = {driver.BUSY_TIMEOUT_MS}")
+        except (JournalError, driver.dbapi().Error) as exc:
+            log.warning("checkpoint failed (%s)", type(exc).__name__)
+            return False
+        return bool(busy == 0 and frames in (0, -1))
+
+    def close(self, *, checkpoint: bool = True) -> None:
+        """Checkpoint the log, then close every pooled connection; afterwards nothing holds the file (safe to
+        restore over it).
 
         Sessions must have ended (they are context managers); a session still running on another thread
         keeps its connection until it ends, then the connection is closed instead of being pooled.
         """
+        if checkpoint and not self._closed and not self._damaged:
+            self.checkpoint()  # while another program has the journal open, SQLite's own close-checkpoint does not run
         with self._lock:
-            self._closed = True
+            was_closed, self._closed = self._closed, True
         self._engine.dispose()
+        if not was_closed:
+            self._unregister()
 
     @property
     def closed(self) -> bool:
@@ -278,6 +324,22 @@ class Database:
 
     # --- internals -------------------------------------------------------------------------------------------
 
+    def _register(self) -> None:
+        with _open_here_lock:
+            self._registered = _resolved(self.paths.database)
+            _open_here[self._registered] = _open_here.get(self._registered, 0) + 1
+
+    def _unregister(self) -> None:
+        registered = getattr(self, "_registered", None)
+        if registered is None:
+            return
+        with _open_here_lock:
+            left = _open_here.get(registered, 0) - 1
+            if left > 0:
+                _open_here[registered] = left
+            else:
+                _open_here.pop(registered, None)
+
     def _check_usable(self) -> None:
         if self._damaged:
             raise DamagedJournalError(
@@ -299,7 +361,11 @@ class Database:
             translated = driver.translate_error(exc, path=self.paths.database)
         else:
             translated = None
-        if isinstance(translated, StorageUnavailableError) and "disk i/o error" in str(exc).lower() and self._full():
+        if (
+            isinstance(translated, StorageUnavailableError)
+            and "disk i/o error" in str(exc).lower()
+            and _no_space(self.paths.data_dir)
+        ):
             translated = StorageFullError("The disk is full: nothing was saved. Free some space and try again.")
         if isinstance(translated, DamagedJournalError) and not self._damaged:
             log.error("damaged page met during a query; closing the journal")
@@ -307,17 +373,90 @@ class Database:
             self.close()
         return translated
 
-    def _full(self) -> bool:
-        """Whether an I/O error on write is really "no space": SQLite reports a file-size limit (EFBIG) and
-        some full filesystems as a bare ``disk I/O error`` (RELIABILITY A3), the same words as a volume
-        that vanished (A11). A finite file-size limit or (almost) no free space decides it."""
-        if _file_size_limited():
-            return True
-        try:
-            free = shutil.disk_usage(self.paths.data_dir).free  # statvfs's f_bavail; GetDiskFreeSpaceEx on Windows
-        except OSError:
-            return False  # the folder itself is gone: unavailable, not full
-        return free < FULL_BELOW_BYTES
+
+def _no_space(data_dir: Path) -> bool:
+    """Whether an I/O error is really "no space": SQLite reports a file-size limit (EFBIG) and some full
+    filesystems as a bare ``disk I/O error`` (RELIABILITY A3), the same words as a volume that vanished (A11).
+    A finite file-size limit or (almost) no free space decides it."""
+    if _file_size_limited():
+        return True
+    return _volume_full(data_dir)
+
+
+def _volume_full(data_dir: Path) -> bool:
+    try:
+        free = shutil.disk_usage(data_dir).free  # statvfs's f_bavail; GetDiskFreeSpaceEx on Windows
+    except OSError:
+        return False  # the folder itself is gone: unavailable, not full
+    return free < FULL_BELOW_BYTES
+
+
+def _open_alone_on_full_disk(paths: JournalPaths) -> bool:
+    """On a full volume, open with ``locking_mode = EXCLUSIVE`` (RELIABILITY I7): the log's index then lives in
+    the connection's memory, where a ``-shm`` file that cannot grow would make even a read fail with "disk I/O
+    error". Only when nobody has the journal open (here or elsewhere): a running window already has a
+    ``-shm`` file of full size, which a normal connection shares."""
+    if not _volume_full(paths.data_dir):
+        return False
+    with _open_here_lock:
+        if _resolved(paths.database) in _open_here:
+            return False
+    if wal.in_use_elsewhere(paths):
+        return False
+    log.info("the disk holding the journal is full: opening it for this process alone")
+    return True
+
+
+def _full_at_open(error: BaseException, paths: JournalPaths) -> BaseException:
+    """An I/O error while opening on a full volume is the full disk's doing: say so (I7), not "disk I/O error"."""
+    io_error = isinstance(error, StorageUnavailableError) and "disk i/o error" in str(error).lower()
+    if io_error and _no_space(paths.data_dir):
+        return StorageFullError(
+            "The disk holding the journal is full, so it could not even be opened for reading. Free some space "
+            "and try again."
+        )
+    return error
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _refuse_damaged_log(paths: JournalPaths) -> None:
+    """Before SQLite's first connection replays a hot log: refuse a log whose damage would silently drop
+    commits (RELIABILITY I5, treated as A7). The journal and its log are copied aside first, as they are;
+    nothing is repaired. Skipped while a connection (here or elsewhere) has the log live: its index is then in
+    use, and ``recipro check`` reports the log instead."""
+    if not paths.wal.exists():
+        return
+    with _open_here_lock:
+        if _resolved(paths.database) in _open_here:
+            return
+    if wal.in_use_elsewhere(paths):
+        return
+    try:
+        report = wal.scan(paths.wal, paths.database)
+    except OSError as exc:
+        log.warning("could not read the write-ahead log to check it (%s)", type(exc).__name__)
+        return
+    if report is None or not report.damaged:
+        return
+    log.error("write-ahead log damaged at frame %s: %d commit(s) after it", report.bad_frame, report.lost_commits)
+    try:
+        kept = wal.keep_damaged_copy(paths)
+    except OSError as exc:
+        raise DamagedJournalError(
+            f"{report.describe(paths.wal.name)}. A copy could not be kept aside "
+            f"({exc.strerror or type(exc).__name__}), so the journal was not opened and nothing was changed. "
+            "Restore a backup with `recipro restore FILE`."
+        ) from None
+    raise DamagedJournalError(
+        f"{report.describe(paths.wal.name)}. The journal was not opened and nothing was changed; a copy of it and "
+        f"its log was kept as {kept.name}. Restore a backup with `recipro restore FILE`."
+    )
 
 
 def _file_size_limited() -> bool:
@@ -350,15 +489,18 @@ def _quiet_rollback(session: Session) -> None:
         log.warning("rollback after a failed transaction also failed", exc_info=False)
 
 
-def _make_engine(path: Path, key: bytes, *, create: bool) -> Engine:
-    """An engine whose connections come from :func:`driver.connect` (quick_check on the first only)."""
+def _make_engine(path: Path, key: bytes, *, create: bool, exclusive: bool = False) -> Engine:
+    """An engine whose connections come from :func:`driver.connect` (quick_check on the first only; all of them
+    in exclusive locking mode on a full disk, see :func:`_open_alone_on_full_disk`)."""
     first = [True]
     first_lock = threading.Lock()
 
     def creator() -> Any:
         with first_lock:
             quick_check = first[0]
-            conn = driver.connect(path, key, create=create and quick_check, quick_check=quick_check)
+            conn = driver.connect(
+                path, key, create=create and quick_check, quick_check=quick_check, exclusive=exclusive
+            )
             first[0] = False
         return conn
 

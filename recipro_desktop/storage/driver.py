@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 KEY_BYTES = 32
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
+WAL_AUTOCHECKPOINT_PAGES = 1000
+"""SQLite's default, said out loud: after a commit leaves this many pages in the log, it is copied back."""
+WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
+"""After a checkpoint resets the log, its file is cut back to this size (a large import would otherwise leave a
+log file of its own size behind for good)."""
 CIPHER_LOG_LEVEL = "NONE"  # SQLCipher's own log (stderr); "WARN" or "DEBUG" when diagnosing
 
 
@@ -97,7 +102,15 @@ def require_sqlcipher(module: ModuleType | None = None) -> str:
     return str(row[0])
 
 
-def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool = True, read_only: bool = False) -> Any:
+def connect(
+    path: Path,
+    key: bytes,
+    *,
+    create: bool = False,
+    quick_check: bool = True,
+    read_only: bool = False,
+    exclusive: bool = False,
+) -> Any:
     """Open ``path`` with ``key`` and return a checked SQLCipher DB-API connection.
 
     Args:
@@ -107,6 +120,9 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         quick_check: run ``PRAGMA quick_check`` (every open of the journal does; backups verify separately).
         read_only: open with ``mode=ro`` and ``query_only``, without switching to WAL, so checking a file
             (a backup) never writes to it. Only for files in rollback-journal mode, as backups are.
+        exclusive: ``locking_mode = EXCLUSIVE`` before the first read: the connection keeps the log's index in
+            its own memory instead of the ``-shm`` file, and holds the journal alone until it closes. How a
+            journal is read on a full disk, where the ``-shm`` file cannot grow (RELIABILITY I7).
 
     Raises:
         EncryptionUnavailableError: the driver is not SQLCipher (checked before the file is touched).
@@ -155,6 +171,8 @@ def connect(path: Path, key: bytes, *, create: bool = False, quick_check: bool =
         # Off (SQLCipher's own default since 4.5): ON wipes and locks *every* allocation, which made a quick
         # check 2-3x slower here. Key material is wiped by SQLCipher regardless of this setting.
         conn.execute("PRAGMA cipher_memory_security = OFF")
+        if exclusive:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except module.DatabaseError as exc:
@@ -235,9 +253,11 @@ def _open_error(exc: BaseException, path: Path, damaged_message: str) -> Excepti
 
 
 def apply_pragmas(conn: Any) -> None:
-    """The pragmas every connection carries (DESIGN §4, RELIABILITY A2, G8, G9)."""
+    """The pragmas every connection carries (DESIGN §4, RELIABILITY A2, G8, G9, I5)."""
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
