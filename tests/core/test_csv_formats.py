@@ -97,7 +97,7 @@ def test_e3_user_override_is_checked_strictly_too() -> None:
 
 def test_e3_a_bad_byte_after_real_utf8_is_an_error_not_a_silent_switch_to_cp1252() -> None:
     data = "Name\nZoë\n".encode() + b"Bad \xe9 here\n"
-    with pytest.raises(CsvError, match=r"Line 3: byte 0xE9"):
+    with pytest.raises(CsvError, match=r"line 3, column 5 \(byte 0xE9 at offset 14\)"):
         detect_encoding(source(data))
 
 
