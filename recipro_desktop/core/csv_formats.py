@@ -20,9 +20,9 @@ Pure functions and data only (no files are opened here; :mod:`core.csv_reader` p
   cell is an empty text or "no date"); dates are ISO-8601 first, then the written-out forms, and day/month order
   is never guessed for ``03/04/2024`` (inferred from the column, or chosen by the user); numbers are whole
   numbers or a row-level error.
-- **Formula injection** (F1, F2, E16): :func:`defuse` prefixes ``'`` to every *line* of a cell that starts with a
-  trigger (after optional blanks) or with ``'`` itself, so :func:`undefuse` (applied only to files bearing our
-  marker) restores the original exactly.
+- **Formula injection** (F1, F2, E16, I16): :func:`defuse` prefixes ``'`` to every *line* of a cell that starts
+  with a trigger, ASCII or full-width (after optional blanks), or with ``'`` itself, so :func:`undefuse` (applied
+  only to files bearing our marker) restores the original exactly.
 """
 
 from __future__ import annotations
@@ -1061,8 +1061,21 @@ def split_list(text: str, key: str) -> list[str]:
 
 # --- formula injection (OWASP) and its exact inverse ------------------------------------------------------
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\x00")
-"""Characters that make a spreadsheet evaluate a cell (OWASP CSV Injection), plus NUL."""
+COMPATIBLE_TRIGGERS = frozenset(
+    "\uff1d\ufe66\u207c\u208c\u2a75\u2a76"  # full-width, small, superscript, subscript equals; "==", "==="
+    "\uff0b\ufe62\u207a\u208a\ufb29"  # full-width, small, superscript, subscript plus; Hebrew alternative plus
+    "\uff0d\ufe63"  # full-width and small hyphen-minus
+    "\uff20\ufe6b"  # full-width and small commercial at
+)
+"""Every character whose Unicode compatibility form (NFKC) starts with ``=`` ``+`` ``-`` or ``@`` (issue 11, I16):
+``＝1+1`` becomes a formula in any program that normalises text on the way in (NFKC clean-up, Excel's ASC(), a
+Japanese IME's half-width conversion). U+2212 MINUS SIGN and the dashes are not compatibility forms of ``-`` and
+no spreadsheet is known to start a formula with them, so they are left alone. A test checks the list against the
+Unicode database."""
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\x00") | COMPATIBLE_TRIGGERS
+"""Characters that make a spreadsheet evaluate a cell (OWASP CSV Injection: ``= + - @``, tab, CR), NUL (OWASP
+ASVS), and their compatibility forms (:data:`COMPATIBLE_TRIGGERS`)."""
 
 _LEADING_BLANKS = frozenset(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c not in "\r\n\t") | frozenset(
     "\u200b\u200c\u200d\u2060\ufeff"
