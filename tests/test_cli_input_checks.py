@@ -39,3 +39,70 @@ def test_i11_import_of_utf8_with_one_bad_byte_early_exits_30_naming_where_and_st
     assert snapshot(journal) == before
     code, out, _ = run("--data-dir", str(journal), "stats", "--json")
     assert code == 0 and '"people": 0' in out
+
+
+# --- I15: passphrases that are easy to guess ---------------------------------------------------------------------
+
+FOLDER = "ZephyrineQuokka77"  # strong on its own (zxcvbn score 4), known to anyone who sees the data folder
+
+
+def nothing_in(folder: Path) -> bool:
+    return not folder.exists() or not any(folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "said"),
+    [
+        ("a", "Add another word or two."),
+        ("1", "Add another word or two."),
+        ("password", "This is a top-10 common password."),
+        ("recipro", "Add another word or two."),
+        ("P@ssw0rd!", "This is similar to a commonly used password."),
+        ("summer2024", "This is similar to a commonly used password."),
+        (FOLDER, "Add another word or two."),  # the data folder's own name
+        (f"{FOLDER.lower()}!", "Add another word or two."),
+    ],
+)
+@pytest.mark.parametrize("given_as", ["environment", "file"])
+def test_i15_init_refuses_a_passphrase_that_is_easy_to_guess_with_exit_25_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, passphrase: str, said: str, given_as: str
+) -> None:
+    """I15: ``recipro init`` took "a", "1" and "password" without a word. Now: exit 25, zxcvbn's warning and advice,
+    never the passphrase itself, and no file in the data folder."""
+    folder = tmp_path / FOLDER
+    argv = ["--data-dir", str(folder)]
+    if given_as == "environment":
+        monkeypatch.setenv(cli.PASSPHRASE_ENV, passphrase)
+    else:
+        secret = tmp_path / "secret.txt"
+        secret.write_text(passphrase + "\n", encoding="utf-8")
+        argv += ["--passphrase-file", str(secret)]
+    code, out, err = run(*argv, "init")
+    assert (code, out) == (25, "")
+    assert err.startswith("recipro: This passphrase is too easy to guess: someone with a copy of the journal could")
+    assert said in err and err.rstrip().endswith("Nothing was created.") and err.count("\n") == 1
+    if passphrase not in ("a", "1", "password"):  # letters and words the template itself holds
+        assert passphrase.lower() not in err.removeprefix("recipro: ").lower()
+    assert nothing_in(folder)
+
+
+def test_i15_the_demo_command_on_a_new_folder_applies_the_same_rule(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, "1")
+    folder = tmp_path / "demo journal"
+    code, _, err = run("--data-dir", str(folder), "demo", "--people", "3")
+    assert code == 25 and "too easy to guess" in err
+    assert nothing_in(folder)
+
+
+def test_i15_a_strong_passphrase_is_accepted_and_unlocks(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, PASSPHRASE)
+    folder = tmp_path / FOLDER
+    code, out, err = run("--data-dir", str(folder), "init", "--no-keyring")
+    assert code == 0 and err == "" and "Created a new encrypted journal" in out
+    code, out, err = run("--data-dir", str(folder), "stats", "--json")
+    assert code == 0 and '"people": 0' in out
+
+
+def test_i15_no_passphrase_means_a_generated_recovery_key_which_is_not_estimated(tmp_path: Path) -> None:
+    code, out, _ = run("--data-dir", str(tmp_path / "j"), "init")
+    assert code == 0 and "Your recovery key" in out
