@@ -311,8 +311,8 @@ def _failure_error(failure: _DecodeFailure, encoding: str, *, tried: bool = Fals
 
 def _bad_utf8_error(census: csv_encoding.Utf8Census) -> CsvError:
     """A file that is UTF-8 but for a few bytes (issue 11, I11): say where they are, never re-decode the file."""
-    places = [f"line {b.line}, column {b.column} (byte 0x{b.byte:02X} at offset {b.offset:,})" for b in census.first]
-    more = census.bad_bytes - len(places)
+    places = [f"line {b.line}, column {b.column} ({_byte_list(b.data)} at offset {b.offset:,})" for b in census.first]
+    more = census.bad_bytes - sum(len(b.data) for b in census.first)
     if more:
         places.append(f"{more:,} more after these")
     one = census.bad_bytes == 1
@@ -325,6 +325,12 @@ def _bad_utf8_error(census: csv_encoding.Utf8Census) -> CsvError:
         line=first.line,
         offset=first.offset,
     )
+
+
+def _byte_list(data: bytes, shown: int = 4) -> str:
+    """``byte 0xE9``, ``bytes 0xED 0xA0 0x80``, ``bytes 0xFF 0xFE 0xFD 0xFC …`` (a long run is cut)."""
+    listed = " ".join(f"0x{b:02X}" for b in data[:shown]) + (" …" if len(data) > shown else "")
+    return f"byte {listed}" if len(data) == 1 else f"bytes {listed}"
 
 
 def _pending(decoder: codecs.IncrementalDecoder) -> bytes:

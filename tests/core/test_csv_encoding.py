@@ -178,7 +178,7 @@ def test_i11_one_bad_byte_late_is_placed_by_line_and_character_column() -> None:
     assert "line 52, column 9 (byte 0xF6" in str(caught.value)  # after "Żaneta B": 8 characters, 9 bytes
 
 
-def test_i11_several_bad_bytes_name_the_first_three_and_count_the_rest() -> None:
+def test_i11_several_bad_bytes_name_the_first_three_places_and_count_the_rest() -> None:
     lines = UTF8_PEOPLE.encode().splitlines(keepends=True)
     lines[3] = b"Ren\xe9 \x81,x\r\n"
     lines[20] = b"\xff\xfe,y\r\n"
@@ -188,8 +188,8 @@ def test_i11_several_bad_bytes_name_the_first_three_and_count_the_rest() -> None
         detect_encoding(source(data, 3))
     message = str(caught.value)
     assert "except for 5 bytes that are not: line 5, column 4 (byte 0xE9" in message
-    assert "; line 5, column 6 (byte 0x81" in message and "; line 22, column 1 (byte 0xFF" in message
-    assert "; 2 more after these." in message and "correct those bytes" in message
+    assert "; line 5, column 6 (byte 0x81" in message and "; line 22, column 1 (bytes 0xFF 0xFE at offset" in message
+    assert "; 1 more after these." in message and "correct those bytes" in message
 
 
 def test_i11_a_ukrainian_windows_1251_file_whose_first_letters_happen_to_form_utf8_is_still_windows_1251() -> None:
@@ -214,7 +214,7 @@ def test_i11_line_and_column_follow_crlf_lone_cr_and_chunk_boundaries() -> None:
     for chunk in (1, 2, 3, 100):
         census = csv_encoding.utf8_census(source(data, chunk)())
         assert (census.bad_bytes, census.characters) == (2, 1)
-        assert [(b.line, b.column, b.offset, b.byte) for b in census.first] == [
-            (4, 1, data.index(b"\xe9\r"), 0xE9),
-            (5, 3, len(data) - 1, 0xFF),
+        assert [(b.line, b.column, b.offset, b.data) for b in census.first] == [
+            (4, 1, data.index(b"\xe9\r"), b"\xe9"),
+            (5, 3, len(data) - 1, b"\xff"),
         ]
