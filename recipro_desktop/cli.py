@@ -247,16 +247,26 @@ def terminal_prompt(stdin: TextIO) -> Callable[[int, str | None], str | None] | 
     return ask
 
 
-def new_passphrase(args: argparse.Namespace, stdin: TextIO) -> str | None:
-    """For a new journal: the given passphrase, one typed twice on a terminal, or None (a recovery key is made)."""
+def new_passphrase(args: argparse.Namespace, stdin: TextIO, data_dir: Path) -> str | None:
+    """For a new journal: the given passphrase, one typed twice on a terminal, or None (a recovery key is made).
+
+    Raises:
+        WeakPassphraseError: the passphrase is too easy to guess (I15: the rule the window applies too).
+    """
+    from recipro_desktop.core.passphrase_strength import context_words, login_name, require_strong
+
+    context = context_words(data_dir.name, login_name())
     given = given_passphrase(args)
     if given is not None or not is_terminal(stdin):
+        if given is not None:
+            require_strong(given, context=context)
         return given
     import getpass
 
     first = getpass.getpass("Choose a passphrase (leave empty to get a generated recovery key): ")
     if not first:
         return None
+    require_strong(first, context=context)
     if getpass.getpass("Type it again: ") != first:
         raise UsageError("The two passphrases did not match; nothing was created.")
     return first
@@ -319,7 +329,8 @@ class Cli:
     # -- init / demo
 
     def cmd_init(self) -> int:
-        journal = self.create(new_passphrase(self.args, self.stdin), use_keyring=not self.args.no_keyring)
+        passphrase = new_passphrase(self.args, self.stdin, self.paths.data_dir)
+        journal = self.create(passphrase, use_keyring=not self.args.no_keyring)
         journal.close()
         return 0
 
@@ -327,7 +338,9 @@ class Cli:
         from recipro_desktop.storage import vault
 
         if vault.journal_state(self.paths) is vault.JournalState.NEW:
-            passphrase = DEMO_PASSPHRASE if self.args.demo else new_passphrase(self.args, self.stdin)
+            passphrase = (
+                DEMO_PASSPHRASE if self.args.demo else new_passphrase(self.args, self.stdin, self.paths.data_dir)
+            )
             journal = self.create(passphrase)
         else:
             journal = self.open()

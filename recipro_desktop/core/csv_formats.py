@@ -20,9 +20,9 @@ Pure functions and data only (no files are opened here; :mod:`core.csv_reader` p
   cell is an empty text or "no date"); dates are ISO-8601 first, then the written-out forms, and day/month order
   is never guessed for ``03/04/2024`` (inferred from the column, or chosen by the user); numbers are whole
   numbers or a row-level error.
-- **Formula injection** (F1, F2, E16): :func:`defuse` prefixes ``'`` to every *line* of a cell that starts with a
-  trigger (after optional blanks) or with ``'`` itself, so :func:`undefuse` (applied only to files bearing our
-  marker) restores the original exactly.
+- **Formula injection** (F1, F2, E16, I16): :func:`defuse` prefixes ``'`` to every *line* of a cell that starts
+  with a trigger, ASCII or full-width (after optional blanks), or with ``'`` itself, so :func:`undefuse` (applied
+  only to files bearing our marker) restores the original exactly.
 """
 
 from __future__ import annotations
@@ -237,7 +237,6 @@ class _DecodeFailure:
     line: int
     byte: int
     shaped_like_utf8: bool
-    non_ascii_before: bool
 
 
 class _LineCounter:
@@ -287,7 +286,6 @@ def _scan(source: ChunkSource, codec: str, skip: int) -> tuple[_DecodeFailure | 
                 lines.line,
                 bad,
                 _looks_like_utf8_error(data, exc.start),
-                non_ascii or any(b >= 0x80 for b in valid),
             )
             return failure, True
         non_ascii = non_ascii or not chunk.isascii()
@@ -297,7 +295,7 @@ def _scan(source: ChunkSource, codec: str, skip: int) -> tuple[_DecodeFailure | 
         lines.feed(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
         bad = pending[exc.start] if exc.start < len(pending) else 0
-        return _DecodeFailure(offset - len(pending) + exc.start, lines.line, bad, True, non_ascii), non_ascii
+        return _DecodeFailure(offset - len(pending) + exc.start, lines.line, bad, True), non_ascii
     return None, non_ascii
 
 
@@ -309,6 +307,30 @@ def _failure_error(failure: _DecodeFailure, encoding: str, *, tried: bool = Fals
         line=failure.line,
         offset=failure.offset,
     )
+
+
+def _bad_utf8_error(census: csv_encoding.Utf8Census) -> CsvError:
+    """A file that is UTF-8 but for a few bytes (issue 11, I11): say where they are, never re-decode the file."""
+    places = [f"line {b.line}, column {b.column} ({_byte_list(b.data)} at offset {b.offset:,})" for b in census.first]
+    more = census.bad_bytes - sum(len(b.data) for b in census.first)
+    if more:
+        places.append(f"{more:,} more after these")
+    one = census.bad_bytes == 1
+    first = census.first[0]
+    return CsvError(
+        f"This file is UTF-8 except for {'1 byte that is' if one else f'{census.bad_bytes:,} bytes that are'} "
+        f"not: {'; '.join(places)}. Nothing was imported; correct {'that byte' if one else 'those bytes'} in the "
+        "file, or if the whole file is in another encoding, choose it (for example recipro import --encoding "
+        "cp1252).",
+        line=first.line,
+        offset=first.offset,
+    )
+
+
+def _byte_list(data: bytes, shown: int = 4) -> str:
+    """``byte 0xE9``, ``bytes 0xED 0xA0 0x80``, ``bytes 0xFF 0xFE 0xFD 0xFC …`` (a long run is cut)."""
+    listed = " ".join(f"0x{b:02X}" for b in data[:shown]) + (" …" if len(data) > shown else "")
+    return f"byte {listed}" if len(data) == 1 else f"bytes {listed}"
 
 
 def _pending(decoder: codecs.IncrementalDecoder) -> bytes:
@@ -341,10 +363,11 @@ def detect_encoding(source: ChunkSource, *, hint: str | None = None, allow_unsur
 
     Order: BOM → NUL pattern (UTF-16 without BOM, or binary) → strict UTF-8 → the legacy code page that reads the
     first :data:`~core.csv_encoding.SAMPLE_BYTES` most plausibly (:func:`core.csv_encoding.detect_legacy`), then
-    checked strictly over the whole file. A BOM and valid UTF-8 are decisive and never reach the guesser. UTF-8 is
-    kept (and the bad byte reported) when the file already held valid multi-byte UTF-8 before the bad byte, or
-    when the bad sequence is shaped like UTF-8 (an encoded surrogate): reading the rest as a code page would
-    garble it.
+    checked strictly over the whole file. A BOM and valid UTF-8 are decisive and never reach the guesser. A file
+    that is UTF-8 but for a few bytes (as many valid multi-byte characters as bad bytes, anywhere in the file:
+    :attr:`core.csv_encoding.Utf8Census.mostly_utf8`), or whose bad sequence is shaped like UTF-8 (an encoded
+    surrogate), is refused naming the first bad bytes by line and column (issue 11, I11): reading it as a code
+    page would garble every valid name ("Zoë" stored as "ZoÃ«").
 
     Args:
         hint: the system's ANSI code page (:func:`core.csv_encoding.system_code_page`), a tie-breaker only.
@@ -378,8 +401,9 @@ def detect_encoding(source: ChunkSource, *, hint: str | None = None, allow_unsur
     failure, non_ascii = _scan(source, "utf-8", 0)
     if failure is None:
         return EncodingGuess("utf-8", 0, "valid UTF-8" if non_ascii else "plain ASCII")
-    if failure.non_ascii_before or failure.shaped_like_utf8:
-        raise _failure_error(failure, "utf-8")
+    census = csv_encoding.utf8_census(source())
+    if census.mostly_utf8 or failure.shaped_like_utf8:
+        raise _bad_utf8_error(census)
     guess = _legacy_guess(source, failure, hint)
     if guess.unsure and not allow_unsure:
         raise _unsure_error(_head(source, csv_encoding.SAMPLE_BYTES), guess)
@@ -1043,8 +1067,21 @@ def split_list(text: str, key: str) -> list[str]:
 
 # --- formula injection (OWASP) and its exact inverse ------------------------------------------------------
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\x00")
-"""Characters that make a spreadsheet evaluate a cell (OWASP CSV Injection), plus NUL."""
+COMPATIBLE_TRIGGERS = frozenset(
+    "\uff1d\ufe66\u207c\u208c\u2a75\u2a76"  # full-width, small, superscript, subscript equals; "==", "==="
+    "\uff0b\ufe62\u207a\u208a\ufb29"  # full-width, small, superscript, subscript plus; Hebrew alternative plus
+    "\uff0d\ufe63"  # full-width and small hyphen-minus
+    "\uff20\ufe6b"  # full-width and small commercial at
+)
+"""Every character whose Unicode compatibility form (NFKC) starts with ``=`` ``+`` ``-`` or ``@`` (issue 11, I16):
+``＝1+1`` becomes a formula in any program that normalises text on the way in (NFKC clean-up, Excel's ASC(), a
+Japanese IME's half-width conversion). U+2212 MINUS SIGN and the dashes are not compatibility forms of ``-`` and
+no spreadsheet is known to start a formula with them, so they are left alone. A test checks the list against the
+Unicode database."""
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\x00") | COMPATIBLE_TRIGGERS
+"""Characters that make a spreadsheet evaluate a cell (OWASP CSV Injection: ``= + - @``, tab, CR), NUL (OWASP
+ASVS), and their compatibility forms (:data:`COMPATIBLE_TRIGGERS`)."""
 
 _LEADING_BLANKS = frozenset(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c not in "\r\n\t") | frozenset(
     "\u200b\u200c\u200d\u2060\ufeff"

@@ -19,7 +19,8 @@
 - Each slot is AES-256-GCM with a random nonce; the associated data binds the format version, the slot
   type and the journal id, so a slot cannot be moved to another journal or to the other slot type.
 - The passphrase slot derives its wrapping key with Argon2id; the salt (random, 16 bytes) and the cost
-  parameters are **stored in the slot** and read back when unwrapping (B9, B12), never hard-coded.
+  parameters are **stored in the slot** and read back when unwrapping (B9, B12), never hard-coded; parameters
+  outside what any Recipro writes are refused as tampering before Argon2 runs (I12: :data:`MAX_KDF_WORK`).
 - The file is written atomically (temp + fsync + ``os.replace`` + dir fsync, mode 0600), so an interrupted
   passphrase change leaves either the old or the new slot readable, never neither (B10).
 
@@ -38,7 +39,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -84,8 +85,16 @@ RECOMMENDED_KDF = KdfParams(memory_cost=64 * 1024, iterations=3, lanes=4)
 # always uses the parameters stored in the slot, whatever this says.
 kdf_params: KdfParams = RECOMMENDED_KDF
 
-# Bounds on parameters read from a file: a tampered file must not make unlocking allocate 100 GiB.
-_KDF_LIMITS = {"memory_cost": (8, 4 * 1024 * 1024), "iterations": (1, 64), "lanes": (1, 64)}
+# Bounds on the parameters read from a file (issue 11, I12): a tampered slot asking for 4 GiB and 64 passes
+# made unlocking run for minutes or exhaust memory. Recipro has only ever written RECOMMENDED_KDF (and the test
+# suite's cheap 64 KiB / 1 pass / 1 lane, which the lower bounds, Argon2's own minimums, allow). The upper bounds
+# leave room for a future Recipro to strengthen the default 16-fold in memory or in passes, not both: the
+# memory x passes product (what the unlock time follows) is capped at 16 x today's, a few seconds at most.
+MAX_KDF_MEMORY_KIB = 1024 * 1024  # 1 GiB
+MAX_KDF_ITERATIONS = 16
+MAX_KDF_LANES = 64  # lanes cost no time or memory of their own here (Argon2 needs 8 KiB of memory per lane)
+MAX_KDF_WORK = 16 * RECOMMENDED_KDF.memory_cost * RECOMMENDED_KDF.iterations  # KiB x passes
+SALT_RANGE = (8, 64)  # bytes; Recipro writes SALT_BYTES
 
 
 @dataclass(frozen=True)
@@ -320,6 +329,47 @@ def dumps(slots: KeySlotFile) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
+def _size(kib: int) -> str:
+    for unit, size in (("GiB", 1024 * 1024), ("MiB", 1024)):
+        if abs(kib) >= size:
+            return f"{kib / size:,.4g} {unit}"
+    return f"{kib:,} KiB"
+
+
+def _check_kdf_bounds(kdf: dict[str, Any]) -> None:
+    """Refuse Argon2id parameters no Recipro writes, before any key derivation runs (I12, see MAX_KDF_WORK).
+
+    Raises:
+        KeySlotError: naming what the slot asks for.
+        ValueError: the salt is not base64 (a damaged file, reported as such).
+    """
+    words = {"memory_cost": "memory cost", "iterations": "pass count", "lanes": "lane count"}
+    for param, word in words.items():
+        value = kdf.get(param)
+        if not isinstance(value, int) or isinstance(value, bool):
+            _refuse(f"has a {word} that is not a whole number")
+    memory, passes, lanes = int(kdf["memory_cost"]), int(kdf["iterations"]), int(kdf["lanes"])
+    if not 1 <= lanes <= MAX_KDF_LANES:
+        _refuse(f"asks for {lanes:,} parallel lanes")
+    if not 1 <= passes <= MAX_KDF_ITERATIONS:
+        _refuse(f"asks for {passes:,} passes to unlock")
+    if not 8 * lanes <= memory <= MAX_KDF_MEMORY_KIB:
+        _refuse(f"asks for {_size(memory)} of memory to unlock")
+    if memory * passes > MAX_KDF_WORK:
+        _refuse(f"asks for {_size(memory)} of memory and {passes} passes to unlock")
+    salt = len(_unb64(kdf.get("salt")))
+    low, high = SALT_RANGE
+    if not low <= salt <= high:
+        _refuse("has an empty salt" if salt == 0 else f"has a {salt:,}-byte salt")
+
+
+def _refuse(what: str) -> NoReturn:
+    log.warning("key-slot file refused: its passphrase slot %s", what)
+    raise KeySlotError(
+        f"The key-slot file (keyslots.json) {what}, which no Recipro ever writes; it may have been tampered with."
+    )
+
+
 def _parse_slot(name: str, raw: Any) -> Slot:
     if not isinstance(raw, dict) or raw.get("cipher") != "aes-256-gcm":
         raise ValueError(f"slot {name}: unknown cipher")
@@ -331,14 +381,7 @@ def _parse_slot(name: str, raw: Any) -> Slot:
         kdf = meta.get("kdf")
         if not isinstance(kdf, dict) or kdf.get("name") != "argon2id" or kdf.get("length") != KEY_BYTES:
             raise ValueError("passphrase slot: unknown KDF")
-        for param, (low, high) in _KDF_LIMITS.items():
-            value = kdf.get(param)
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise ValueError(f"passphrase slot: {param} out of range")
-        if kdf["memory_cost"] < 8 * kdf["lanes"]:
-            raise ValueError("passphrase slot: memory_cost below 8 x lanes")
-        if len(_unb64(kdf.get("salt"))) < 8:
-            raise ValueError("passphrase slot: salt too short")
+        _check_kdf_bounds(kdf)
         if meta.get("kind", KIND_PASSPHRASE) not in {KIND_PASSPHRASE, KIND_RECOVERY}:
             raise ValueError("passphrase slot: unknown kind")
     elif name == SLOT_KEYRING and not (isinstance(meta.get("username"), str) and isinstance(meta.get("backend"), str)):

@@ -70,8 +70,13 @@ def probe_job(paths: JournalPaths) -> KeyringProbe:
 
 
 def create_job(paths: JournalPaths, passphrase: str | None, clock: Clock) -> CreatedJournal:
+    """Create the journal (on the worker); a passphrase too easy to guess is refused first, by the rule the CLI
+    applies (I15: :mod:`core.passphrase_strength`), and the protect page shows why."""
+    from recipro_desktop.core.passphrase_strength import context_words, login_name, require_strong
     from recipro_desktop.services.access import create_journal
 
+    if passphrase is not None:
+        require_strong(passphrase, context=context_words(paths.data_dir.name, login_name()))
     return create_journal(paths, passphrase=passphrase, use_keyring=True, clock=clock)
 
 

@@ -148,3 +148,73 @@ def test_e3_user_encoding_takes_aliases_and_refuses_unknown_names() -> None:
     assert user_encoding("utf-8-sig", codecs.BOM_UTF8 + b"Name\n").bom == 3
     with pytest.raises(CsvError, match=r"Unknown encoding 'klingon'.*cp1251"):
         user_encoding("klingon", data)
+
+
+# --- issue 11 (I11): a UTF-8 file with a few bad bytes is UTF-8, and the bad bytes are named ---------------------
+
+UTF8_PEOPLE = "".join(f"Zoë Müller {n},Café Ñandú {n}\r\n" for n in range(50))
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 4096])
+def test_i11_one_bad_byte_before_any_real_utf8_is_reported_not_read_as_cp1252(chunk: int) -> None:
+    """I11: 0.1 (and issue 10) read this as Windows-1252 because the first non-ASCII byte was the bad one: exit 0,
+    50 names stored as "ZoÃ« MÃ¼ller". Now it is refused, naming the byte by line, column and offset."""
+    data = b"Name,Company\r\nJos\xe9 Lima,Acme\r\n" + UTF8_PEOPLE.encode()
+    with pytest.raises(CsvError) as caught:
+        detect_encoding(source(data, chunk), allow_unsure=True)
+    message = str(caught.value)
+    assert message.startswith("This file is UTF-8 except for 1 byte that is not: line 2, column 4 (byte 0xE9 at")
+    at = data.index(b"\xe9")
+    assert (caught.value.line, caught.value.offset) == (2, at)
+    assert f"(byte 0xE9 at offset {at})" in message
+    assert "Nothing was imported" in message and "--encoding" in message
+
+
+def test_i11_one_bad_byte_late_is_placed_by_line_and_character_column() -> None:
+    data = ("Name,Company\r\n" + UTF8_PEOPLE).encode() + b"\xc5\xbbaneta B\xf6hm,Acme\r\n"
+    with pytest.raises(CsvError) as caught:
+        detect_encoding(source(data, 7))
+    assert (caught.value.line, caught.value.offset) == (52, data.index(b"\xf6"))
+    assert "line 52, column 9 (byte 0xF6" in str(caught.value)  # after "Żaneta B": 8 characters, 9 bytes
+
+
+def test_i11_several_bad_bytes_name_the_first_three_places_and_count_the_rest() -> None:
+    lines = UTF8_PEOPLE.encode().splitlines(keepends=True)
+    lines[3] = b"Ren\xe9 \x81,x\r\n"
+    lines[20] = b"\xff\xfe,y\r\n"
+    lines[40] = b"G\xfcnther,z\r\n"
+    data = b"Name,Company\r\n" + b"".join(lines)
+    with pytest.raises(CsvError) as caught:
+        detect_encoding(source(data, 3))
+    message = str(caught.value)
+    assert "except for 5 bytes that are not: line 5, column 4 (byte 0xE9" in message
+    assert "; line 5, column 6 (byte 0x81" in message and "; line 22, column 1 (bytes 0xFF 0xFE at offset" in message
+    assert "; 1 more after these." in message and "correct those bytes" in message
+
+
+def test_i11_a_ukrainian_windows_1251_file_whose_first_letters_happen_to_form_utf8_is_still_windows_1251() -> None:
+    """I11: "Ві" is C2 B3 in Windows-1251, a valid UTF-8 sequence ("³"): before I11 a first name like "Віктор" made the
+    whole file "UTF-8 with a bad byte". Chance sequences are few against the undecodable bytes around them."""
+    text = "Name,City\r\nВіктор Ковальчук,Київ\r\nОлена Шевченко,Львів\r\nІрина Бойко,Одеса\r\n"
+    data = text.encode("cp1251")
+    guess = detect_encoding(source(data))
+    assert (guess.encoding, guess.unsure) == ("cp1251", False)
+    assert data.decode(guess.encoding) == text
+
+
+@pytest.mark.parametrize("sample", LEGACY, ids=lambda s: s.name)
+def test_i11_no_legacy_export_of_the_corpus_counts_as_utf8_with_bad_bytes(sample: Sample) -> None:
+    census = csv_encoding.utf8_census([sample.data])
+    assert census.bad_bytes > 0 and not census.mostly_utf8
+    assert census.characters <= 0.2 * census.bad_bytes  # Shift-JIS forms a few valid sequences by chance, no more
+
+
+def test_i11_line_and_column_follow_crlf_lone_cr_and_chunk_boundaries() -> None:
+    data = "a\r\nbé\rcd\n".encode() + b"\xe9\r\nxy\xff"
+    for chunk in (1, 2, 3, 100):
+        census = csv_encoding.utf8_census(source(data, chunk)())
+        assert (census.bad_bytes, census.characters) == (2, 1)
+        assert [(b.line, b.column, b.offset, b.data) for b in census.first] == [
+            (4, 1, data.index(b"\xe9\r"), b"\xe9"),
+            (5, 3, len(data) - 1, b"\xff"),
+        ]

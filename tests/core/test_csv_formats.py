@@ -6,6 +6,8 @@ Fixtures are built in code from invented names; nothing here is anyone's real da
 from __future__ import annotations
 
 import codecs
+import sys
+import unicodedata
 from datetime import date
 
 import pytest
@@ -13,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recipro_desktop.core.csv_formats import (
+    COMPATIBLE_TRIGGERS,
+    FORMULA_TRIGGERS,
     MARKER_COLUMN,
     CsvError,
     CsvFormat,
@@ -97,7 +101,7 @@ def test_e3_user_override_is_checked_strictly_too() -> None:
 
 def test_e3_a_bad_byte_after_real_utf8_is_an_error_not_a_silent_switch_to_cp1252() -> None:
     data = "Name\nZoë\n".encode() + b"Bad \xe9 here\n"
-    with pytest.raises(CsvError, match=r"Line 3: byte 0xE9"):
+    with pytest.raises(CsvError, match=r"line 3, column 5 \(byte 0xE9 at offset 14\)"):
         detect_encoding(source(data))
 
 
@@ -379,3 +383,30 @@ def test_f2_undefuse_is_the_exact_inverse_of_defuse(value: str) -> None:
     encoded = defuse(value)
     assert undefuse(encoded) == value
     assert not starts_with_trigger(encoded)
+
+
+# --- I16: the compatibility forms of the triggers (issue 11) ---------------------------------------------------
+
+
+def test_i16_the_compatible_triggers_are_exactly_what_nfkc_turns_into_a_trigger() -> None:
+    """I16: the list is the Unicode database's, not a guess: every character whose NFKC form starts with = + - @."""
+    found = {
+        chr(cp)
+        for cp in range(0x80, sys.maxunicode + 1)
+        if not 0xD800 <= cp <= 0xDFFF and unicodedata.normalize("NFKC", chr(cp))[:1] in set("=+-@")
+    }
+    assert found == COMPATIBLE_TRIGGERS
+    assert {"\uff1d", "\uff0b", "\uff0d", "\uff20"} <= FORMULA_TRIGGERS  # the full-width forms the issue names
+    assert "\u2212" not in FORMULA_TRIGGERS  # MINUS SIGN: not a compatibility form of "-"
+
+
+@pytest.mark.parametrize("trigger", sorted(COMPATIBLE_TRIGGERS), ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("shape", ["{}HYPERLINK(1)", "\u3000{}1+1", "first line\n{}cmd", "a\r\n {}SUM(A1)"])
+def test_i16_a_full_width_or_small_trigger_is_defused_on_every_line_and_comes_back_exactly(
+    trigger: str, shape: str
+) -> None:
+    """I16: "＝HYPERLINK(…)" was written as is; a program that normalises it to "=" would run it."""
+    value = shape.format(trigger)
+    out = defuse(value)
+    assert out != value and not starts_with_trigger(out)
+    assert undefuse(out) == value

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recipro_desktop.core.csv_formats import EncodingUnsureError
+from recipro_desktop.core.csv_formats import CsvError, EncodingUnsureError
 from recipro_desktop.services.importer import ImportSettings, inspect_source, report_json, run_import, summary_text
 from recipro_desktop.services.journal import JournalService
 from tests.core.encoding_corpus import (
@@ -116,3 +116,27 @@ def test_issue10_the_wizard_inspection_shows_an_unsure_guess_instead_of_refusing
     inspection = inspect_source(path)
     assert inspection.encoding is not None and inspection.encoding.unsure
     assert inspection.sample[0][0] == "Péter Kovács"  # the parts every candidate agrees on
+
+
+def test_i11_a_utf8_file_with_one_bad_byte_early_stores_nothing_and_the_wizard_sees_the_same_refusal(
+    svc: JournalService, tmp_path: Path
+) -> None:
+    """I11: one Windows-1252 "é" pasted at the top of a UTF-8 export made 0.1 store 50 names as "ZoÃ« Müller". The
+    import (CLI path: run_import) and the wizard's inspection both refuse with the same line, column and offset,
+    and the journal holds nothing; once the byte is corrected, every name is stored as written."""
+    path = tmp_path / "contacts.csv"
+    people = "".join(f"Zoë Müller {n},Café {n}\r\n" for n in range(50))
+    data = b"Name,Company\r\nJos\xe9 Lima,Acme\r\n" + people.encode()
+    path.write_bytes(data)
+    expected = f"line 2, column 4 (byte 0xE9 at offset {data.index(b'Jos') + 3})"
+    with pytest.raises(CsvError) as caught:
+        run_import(svc, path)
+    assert expected in str(caught.value) and caught.value.exit_code == 30
+    assert count(svc) == 0
+    with pytest.raises(CsvError) as shown:
+        inspect_source(path)
+    assert str(shown.value) == str(caught.value)
+    path.write_bytes(data.replace(b"Jos\xe9", "José".encode()))  # what the message asks the user to do
+    run_import(svc, path)
+    names = {p.display_name for p in stored(svc)}
+    assert len(names) == 51 and {"José Lima", "Zoë Müller 0", "Zoë Müller 49"} <= names
