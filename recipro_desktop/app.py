@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from recipro_desktop import APP_NAME, APP_REVERSE_DNS, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION
+from recipro_desktop import APP_NAME, APP_REVERSE_DNS, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION, hardening
 from recipro_desktop.core.clock import Clock, SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, JournalMissingError
 from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
@@ -449,6 +449,7 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
     Raises:
         ValidationError: a bad ``--view``/``--size`` (exit code 2), before any window is made.
     """
+    hardening.disable_core_dumps()  # I14 (cli.main did it already; this covers a direct call)
     screenshot = parse_screenshot_request(args)
     view = getattr(args, "view", None)
     first_page = parse_view(view)[0] if view else "today"
@@ -514,6 +515,7 @@ def gui_main() -> int:
     """``recipro-gui``: the ``[project.gui-scripts]`` entry point, so a pip install on Windows gets a windowed
     launcher (no console window). The same path as ``recipro`` run with window options only (``--demo``,
     ``--data-dir``…); with no console, the ``recipro`` command is the one for the CLI's subcommands."""
+    hardening.disable_core_dumps()  # I14: first of all
     from recipro_desktop.cli import main
 
     return main(sys.argv[1:])

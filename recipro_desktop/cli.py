@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from recipro_desktop import APP_NAME, __version__, logs
+from recipro_desktop import APP_NAME, __version__, hardening, logs
 from recipro_desktop.core.clock import SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
 from recipro_desktop.paths import (
@@ -701,6 +701,7 @@ def self_test(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    hardening.disable_core_dumps()  # I14: before anything can unlock the journal (every command, window, self-test)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.require_keyring and not args.self_test:
