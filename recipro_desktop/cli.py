@@ -279,9 +279,18 @@ class Cli:
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
 
+    def secure_folder(self) -> None:
+        """I13: make the journal's folder private (or refuse) before anything in it is read; say so once."""
+        from recipro_desktop.storage.folder_guard import secure_journal_folder
+
+        notice = secure_journal_folder(self.paths)
+        if notice:
+            print(f"recipro: {notice}", file=sys.stderr)
+
     def open(self) -> Any:
         from recipro_desktop.services.access import open_journal
 
+        self.secure_folder()
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
         try:
             journal = open_journal(
@@ -301,6 +310,7 @@ class Cli:
     def create(self, passphrase: str | None, *, use_keyring: bool = True) -> Any:
         from recipro_desktop.services.access import create_journal
 
+        self.secure_folder()
         created = create_journal(self.paths, passphrase=passphrase, use_keyring=use_keyring, clock=self.clock)
         where = (
             f"the system keyring ({created.keyring_backend})"
@@ -622,6 +632,7 @@ class Cli:
         source: Path = self.args.file.expanduser()
         if not source.is_file():
             raise UsageError(f"No backup file at {source}.")
+        self.secure_folder()
         state = vault.journal_state(self.paths)
         if state is vault.JournalState.NEW or state is vault.JournalState.SLOTS_MISSING:
             raise UsageError(f"There is no key file in {self.paths.data_dir} to unlock the backup with.")
