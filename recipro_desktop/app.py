@@ -178,6 +178,7 @@ class AppController(QObject):
         self._startup: TaskRunner | None = None  # made after the first paint, like everything not needed for it
         self.reminders: ReminderCenter | None = None  # scheduler + tray, once the journal is open
         self.minimized = minimized
+        self._folder_notice: str | None = None  # the journal folder was made private again (I13)
         self._ended = False
         self.exit_code: int | None = None
 
@@ -257,7 +258,17 @@ class AppController(QObject):
 
         if self._startup is None:
             self._startup = TaskRunner(self, thread_name="recipro-start")
-        run_expecting_journal_errors(self._startup, job, self._opened, self._open_failed, name)
+        paths = self.paths
+
+        def guarded() -> OpenJournal:
+            from recipro_desktop.storage.folder_guard import secure_journal_folder
+
+            notice = secure_journal_folder(paths)  # I13: before anything in the folder is read, even if unlocking fails
+            if notice:
+                self._folder_notice = notice  # shown once the journal is open (after an unlock dialog too)
+            return job()
+
+        run_expecting_journal_errors(self._startup, guarded, self._opened, self._open_failed, name)
 
     def _open_failed(self, exc: BaseException) -> None:
         if self.screenshot is not None or self.probe:
@@ -324,8 +335,10 @@ class AppController(QObject):
         window.attach_journal(
             self.client, demo=self.demo, first_page=first, backup=backup_for(journal, self.clock), paths=journal.paths
         )
-        if journal.notice:
-            window.statusBar().showMessage(journal.notice, 20_000)
+        notice = " ".join(n for n in (self._folder_notice, journal.notice) if n)
+        self._folder_notice = None
+        if notice:
+            window.statusBar().showMessage(notice, 20_000)
         if self.screenshot is None and not self.probe:
             from recipro_desktop.ui.reminder_center import ReminderCenter
 

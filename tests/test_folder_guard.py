@@ -214,3 +214,23 @@ def test_i13_a_loose_folder_on_a_read_only_file_system_is_refused(read_only_volu
         "the folder to a private place of your own and open it there (--data-dir)."
     )
     assert mode(paths.data_dir) == 0o777
+
+
+def test_i13_the_log_folder_is_made_private_and_its_log_never_followed_elsewhere(tmp_path: Path, workdir: Path) -> None:
+    """I13, log folder: a 0777 log folder with a 0666 log is made private by the next command; a recipro.log that
+    is a link to another file is not written through (no log file that run), and the command still works."""
+    paths = make_journal(tmp_path / "journal", workdir)
+    (log,) = workdir.rglob("recipro.log")
+    log.chmod(0o666)
+    log.parent.chmod(0o777)
+    done = recipro(paths.data_dir, "stats", workdir=workdir)
+    assert done.returncode == 0, done.stderr
+    assert mode(log.parent) == 0o700 and mode(log) == 0o600
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("untouched\n", encoding="utf-8")
+    log.unlink()
+    log.symlink_to(elsewhere)
+    done = recipro(paths.data_dir, "stats", workdir=workdir)
+    assert done.returncode == 0, done.stderr
+    assert "no log file is written" in done.stderr and "is a symbolic link" in done.stderr
+    assert elsewhere.read_text(encoding="utf-8") == "untouched\n"
