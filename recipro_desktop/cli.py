@@ -275,6 +275,7 @@ class Cli:
         self.clock = SystemClock()
         data_dir = demo_data_dir() if args.demo and args.data_dir is None else (args.data_dir or default_data_dir())
         self.paths = JournalPaths(data_dir.expanduser())
+        self.folder_notice: str | None = None  # the journal folder was open to others and was made private (I13)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -285,6 +286,7 @@ class Cli:
 
         notice = secure_journal_folder(self.paths)
         if notice:
+            self.folder_notice = notice
             print(f"recipro: {notice}", file=sys.stderr)
 
     def open(self) -> Any:
@@ -578,6 +580,8 @@ class Cli:
             journal.close()
         line(not driver.is_plaintext_sqlite(self.paths.database), "database file is not plaintext SQLite")
         if fsutil.POSIX_MODES:
+            if self.folder_notice:  # I13: fixed on opening, but the check must not pass as if nothing had happened
+                line(False, "permissions: open to other users until this check made them private (see the notice)")
             dir_mode = stat.S_IMODE(self.paths.data_dir.stat().st_mode)
             line(dir_mode == PRIVATE_DIR_MODE, f"data folder permissions {dir_mode:o}")
             for path in (self.paths.database, self.paths.keyslots, self.paths.wal, self.paths.shm):
