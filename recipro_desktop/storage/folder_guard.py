@@ -87,9 +87,16 @@ def _tighten(path: Path, info: os.stat_result, *, keep: int, changed: list[str],
     changed.append(f"{label} {mode:o}")
 
 
-def _secure_entries(folder: Path, journal_files: Iterable[str], changed: list[str], *, label_prefix: str) -> None:
-    """Check the journal's own files in ``folder`` strictly; tighten every other regular file of ours."""
+def _secure_entries(
+    folder: Path, journal_files: Iterable[str], changed: list[str], *, label_prefix: str, quiet: Iterable[str] = ()
+) -> None:
+    """Check the journal's own files in ``folder`` strictly; tighten every other regular file of ours.
+
+    Files named in ``quiet`` are tightened without being reported: the window's single-instance lock file, which
+    Qt creates 0666 less the umask (0644) on every start, before the journal is opened, and which holds no secret.
+    """
     strict = set(journal_files)
+    unreported = set(quiet)
     with os.scandir(folder) as entries:
         for entry in entries:
             path = Path(entry.path)
@@ -122,7 +129,8 @@ def _secure_entries(folder: Path, journal_files: Iterable[str], changed: list[st
                 _refuse_foreign(path, info, "journal file")
             elif info.st_uid != os.geteuid():
                 continue  # not ours to change (and nothing Recipro opens by this name)
-            _tighten(path, info, keep=0o600, changed=changed, label=f"{label_prefix}{entry.name}", folder=folder)
+            report = [] if entry.name in unreported else changed
+            _tighten(path, info, keep=0o600, changed=report, label=f"{label_prefix}{entry.name}", folder=folder)
 
 
 def _notice(folder: Path, changed: list[str]) -> str:
@@ -156,7 +164,7 @@ def secure_journal_folder(paths: JournalPaths) -> str | None:
     _refuse_foreign(folder, info, "journal folder")
     _tighten(folder, info, keep=0o700, changed=changed, label="folder", folder=folder)
     journal_files = (p.name for p in (paths.database, paths.wal, paths.shm, paths.keyslots, paths.lock_file))
-    _secure_entries(folder, journal_files, changed, label_prefix="")
+    _secure_entries(folder, journal_files, changed, label_prefix="", quiet=(paths.lock_file.name,))
     backups = _folder_info(paths.backups)
     if backups is not None:
         _refuse_foreign(paths.backups, backups, "backup folder")

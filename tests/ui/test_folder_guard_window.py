@@ -106,3 +106,41 @@ def test_i13_the_window_refuses_a_symlinked_journal_file(qtbot: QtBot, tmp_path:
     assert dialog is not None and ctl.journal is None
     assert dialog.ui.titleLabel.text() == "The journal folder is not private"
     assert f"{paths.database} is a symbolic link" in dialog.ui.messageLabel.text()
+
+
+GUI_MAIN = "import sys; from recipro_desktop.app import gui_main; sys.argv[0] = 'recipro-gui'; sys.exit(gui_main())"
+
+
+def test_i13_the_windows_own_lock_file_is_no_reason_for_a_notice(tmp_path: Path) -> None:
+    """I13: the real window (``recipro-gui``, umask 022) creates its single-instance lock file 0644 in the journal
+    folder before opening the journal: it is made 0600 without telling the user about a loose folder."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers.nonroot import child_env
+
+    paths = JournalPaths(tmp_path / "journal")
+    create_journal(paths, passphrase=PASS, use_keyring=False, clock=FixedClock(NOW)).journal.close()
+    work = tmp_path / "work"
+    work.mkdir()
+    root = Path(__file__).resolve().parents[2]
+    env = child_env(work, {"RECIPRO_PASSPHRASE": PASS, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"})
+    argv = ["/bin/sh", "-c", 'umask 022 && exec "$@"', "sh", sys.executable, "-c", GUI_MAIN]
+    proc = subprocess.Popen(
+        [*argv, "--data-dir", str(paths.data_dir)], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        log_text = ""
+        while "journal opened" not in log_text:
+            assert proc.poll() is None, proc.communicate()[1].decode()
+            assert time.monotonic() < deadline, "the window never opened the journal"
+            time.sleep(0.1)
+            log_text = "".join(log.read_text(encoding="utf-8") for log in work.rglob("recipro.log"))
+        assert paths.lock_file.exists()  # the single-instance lock, made before the journal was opened
+        assert "open to other users" not in log_text
+        assert stat.S_IMODE(paths.lock_file.stat().st_mode) == 0o600
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=60)
