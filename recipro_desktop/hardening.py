@@ -3,7 +3,7 @@
 While the journal is open, the process holds its data key and whatever was read (note text, contacts' names) in
 memory, unencrypted: that is unavoidable. A crash with core dumps enabled (``ulimit -c unlimited``, or a
 distribution that collects them) copies all of that memory into a ``core`` file, or a crash collector's store,
-outside the encrypted journal. So, as KeePassXC does (``Bootstrap::setupMemoryProtection``), the very first
+outside the encrypted journal. So, as KeePassXC does (``Bootstrap::disableCoreDumps``), the very first
 thing every entry point does, long before a key is unwrapped, is :func:`disable_core_dumps`:
 
 - POSIX (Linux, macOS, the BSDs): ``RLIMIT_CORE`` 0, soft *and* hard, so nothing later in the process can raise
@@ -19,6 +19,8 @@ thing every entry point does, long before a key is unwrapped, is :func:`disable_
   ``LocalDumps`` or a debugger; ``WerAddExcludedApplication`` (a per-user registry entry that outlives the
   process) and ``SetErrorMode`` (which only hides the crash dialog) were considered and not added: neither can be
   checked without a real Windows (the suite runs there under Wine, which has no WER), so nothing is done there.
+  KeePassXC's other two steps, a process DACL on Windows and ``ptrace(PT_DENY_ATTACH)`` on macOS, keep debuggers
+  out rather than core files, and are left out for the same reason: no way to test them here.
 
 Kept free of heavy imports: it runs before anything else, on the way to the window's first paint.
 """
