@@ -235,3 +235,14 @@ def test_i13_the_log_folder_is_made_private_and_its_log_never_followed_elsewhere
     assert done.returncode == 0, done.stderr
     assert "no log file is written" in done.stderr and "is a symbolic link" in done.stderr
     assert elsewhere.read_text(encoding="utf-8") == "untouched\n"
+
+
+def test_i13_a_shared_sticky_folder_is_refused_not_taken_over(tmp_path: Path, workdir: Path) -> None:
+    """I13: a data folder like /tmp (1777) is refused, never chmodded to 0700 (root could otherwise take /tmp)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    done = recipro(shared, "stats", workdir=workdir)
+    assert done.returncode == 56, done.stderr
+    assert "is a folder shared by all users (mode 1777, like /tmp)" in done.stderr
+    assert mode(shared) == 0o1777

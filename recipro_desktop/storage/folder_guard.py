@@ -76,6 +76,11 @@ def _tighten(path: Path, info: os.stat_result, *, keep: int, changed: list[str],
     mode = stat.S_IMODE(info.st_mode)
     if not mode & OTHERS:
         return
+    if stat.S_ISDIR(info.st_mode) and mode & stat.S_ISVTX:  # /tmp and the like: everyone's, never made ours
+        raise UnsafeFolderError(
+            f"{path} is a folder shared by all users (mode {mode:o}, like /tmp), so Recipro will not keep or open a "
+            "journal in it: choose a folder of your own (--data-dir)."
+        )
     try:
         os.chmod(path, mode & keep)
     except OSError as exc:
