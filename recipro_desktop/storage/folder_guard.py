@@ -177,7 +177,7 @@ def secure_journal_folder(paths: JournalPaths) -> str | None:
         _secure_entries(paths.backups, (), changed, label_prefix="backups/")
     if not changed:
         return None
-    log.warning("journal folder was open to other users; made private (%d item(s))", len(changed))
+    log.info("journal folder was open to other users; made private (%d item(s))", len(changed))  # not on stderr
     return _notice(folder, changed)
 
 
