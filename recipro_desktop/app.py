@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from recipro_desktop import APP_NAME, APP_REVERSE_DNS, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION
+from recipro_desktop import APP_NAME, APP_REVERSE_DNS, ORGANIZATION_DOMAIN, SETTINGS_ORGANIZATION, hardening
 from recipro_desktop.core.clock import Clock, SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, JournalMissingError
 from recipro_desktop.paths import JournalPaths, default_data_dir, demo_data_dir
@@ -178,6 +178,7 @@ class AppController(QObject):
         self._startup: TaskRunner | None = None  # made after the first paint, like everything not needed for it
         self.reminders: ReminderCenter | None = None  # scheduler + tray, once the journal is open
         self.minimized = minimized
+        self._folder_notice: str | None = None  # the journal folder was made private again (I13)
         self._ended = False
         self.exit_code: int | None = None
 
@@ -257,7 +258,17 @@ class AppController(QObject):
 
         if self._startup is None:
             self._startup = TaskRunner(self, thread_name="recipro-start")
-        run_expecting_journal_errors(self._startup, job, self._opened, self._open_failed, name)
+        paths = self.paths
+
+        def guarded() -> OpenJournal:
+            from recipro_desktop.storage.folder_guard import secure_journal_folder
+
+            notice = secure_journal_folder(paths)  # I13: before anything in the folder is read, even if unlocking fails
+            if notice:
+                self._folder_notice = notice  # shown once the journal is open (after an unlock dialog too)
+            return job()
+
+        run_expecting_journal_errors(self._startup, guarded, self._opened, self._open_failed, name)
 
     def _open_failed(self, exc: BaseException) -> None:
         if self.screenshot is not None or self.probe:
@@ -324,8 +335,10 @@ class AppController(QObject):
         window.attach_journal(
             self.client, demo=self.demo, first_page=first, backup=backup_for(journal, self.clock), paths=journal.paths
         )
-        if journal.notice:
-            window.statusBar().showMessage(journal.notice, 20_000)
+        notice = " ".join(n for n in (self._folder_notice, journal.notice) if n)
+        self._folder_notice = None
+        if notice:
+            window.statusBar().showMessage(notice, 20_000)
         if self.screenshot is None and not self.probe:
             from recipro_desktop.ui.reminder_center import ReminderCenter
 
@@ -449,6 +462,7 @@ def run(args: argparse.Namespace, paths: JournalPaths | None = None, *, passphra
     Raises:
         ValidationError: a bad ``--view``/``--size`` (exit code 2), before any window is made.
     """
+    hardening.disable_core_dumps()  # I14 (cli.main did it already; this covers a direct call)
     screenshot = parse_screenshot_request(args)
     view = getattr(args, "view", None)
     first_page = parse_view(view)[0] if view else "today"
@@ -514,6 +528,7 @@ def gui_main() -> int:
     """``recipro-gui``: the ``[project.gui-scripts]`` entry point, so a pip install on Windows gets a windowed
     launcher (no console window). The same path as ``recipro`` run with window options only (``--demo``,
     ``--data-dir``…); with no console, the ``recipro`` command is the one for the CLI's subcommands."""
+    hardening.disable_core_dumps()  # I14: first of all
     from recipro_desktop.cli import main
 
     return main(sys.argv[1:])

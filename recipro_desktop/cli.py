@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from recipro_desktop import APP_NAME, __version__, logs
+from recipro_desktop import APP_NAME, __version__, hardening, logs
 from recipro_desktop.core.clock import SystemClock
 from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
 from recipro_desktop.paths import (
@@ -285,13 +285,24 @@ class Cli:
         self.clock = SystemClock()
         data_dir = demo_data_dir() if args.demo and args.data_dir is None else (args.data_dir or default_data_dir())
         self.paths = JournalPaths(data_dir.expanduser())
+        self.folder_notice: str | None = None  # the journal folder was open to others and was made private (I13)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
 
+    def secure_folder(self) -> None:
+        """I13: make the journal's folder private (or refuse) before anything in it is read; say so once."""
+        from recipro_desktop.storage.folder_guard import secure_journal_folder
+
+        notice = secure_journal_folder(self.paths)
+        if notice:
+            self.folder_notice = notice
+            print(f"recipro: {notice}", file=sys.stderr)
+
     def open(self) -> Any:
         from recipro_desktop.services.access import open_journal
 
+        self.secure_folder()
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
         try:
             journal = open_journal(
@@ -311,6 +322,7 @@ class Cli:
     def create(self, passphrase: str | None, *, use_keyring: bool = True) -> Any:
         from recipro_desktop.services.access import create_journal
 
+        self.secure_folder()
         created = create_journal(self.paths, passphrase=passphrase, use_keyring=use_keyring, clock=self.clock)
         where = (
             f"the system keyring ({created.keyring_backend})"
@@ -592,6 +604,8 @@ class Cli:
             journal.close()
         line(not driver.is_plaintext_sqlite(self.paths.database), "database file is not plaintext SQLite")
         if fsutil.POSIX_MODES:
+            if self.folder_notice:  # I13: fixed on opening, but the check must not pass as if nothing had happened
+                line(False, "permissions: open to other users until this check made them private (see the notice)")
             dir_mode = stat.S_IMODE(self.paths.data_dir.stat().st_mode)
             line(dir_mode == PRIVATE_DIR_MODE, f"data folder permissions {dir_mode:o}")
             for path in (self.paths.database, self.paths.keyslots, self.paths.wal, self.paths.shm):
@@ -658,6 +672,7 @@ class Cli:
         source: Path = self.args.file.expanduser()
         if not source.is_file():
             raise UsageError(f"No backup file at {source}.")
+        self.secure_folder()
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
         try:
             result = restore_journal(
@@ -736,6 +751,7 @@ def self_test(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    hardening.disable_core_dumps()  # I14: before anything can unlock the journal (every command, window, self-test)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.require_keyring and not args.self_test:

@@ -116,7 +116,22 @@ def configure(*, log_file: Path | None, verbose: bool = False) -> None:
 
 
 def add_log_file(log_file: Path) -> None:
-    """Start writing the log file too (the window calls this after its first paint: not on the way to it)."""
+    """Start writing the log file too (the window calls this after its first paint: not on the way to it).
+
+    The log folder gets the journal folder's rules (I13): made private again if it was open to others (said in a
+    warning), and no log file at all where that is impossible or where ``recipro.log`` is a link or another user's.
+    """
+    from recipro_desktop.storage.folder_guard import secure_private_folder
+
+    try:
+        changed = secure_private_folder(log_file.parent, (log_file.name,))
+    except JournalError as exc:
+        logging.getLogger(__name__).warning("no log file is written: %s", exc)
+        return
+    if changed:
+        logging.getLogger(__name__).warning(
+            "the log folder was open to other users of this computer; it is private again (%d item(s))", len(changed)
+        )
     ensure_private_dir(log_file.parent)
     handler = _private_file_handler(log_file)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

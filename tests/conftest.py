@@ -92,6 +92,17 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
         keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def dumpable_test_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that call an entry point in-process (cli.main, app.run, app.gui_main) must not turn core dumps off for
+    pytest itself (I14: the hard limit goes to 0 for good and the process stops being dumpable): its later children
+    could not dump core, which the I14 control test needs. The real entry points are checked in subprocesses
+    (tests/test_hardening.py)."""
+    from recipro_desktop import hardening
+
+    monkeypatch.setattr(hardening, "disable_core_dumps", lambda: hardening.CoreDumps(None, None))
+
+
 @pytest.fixture
 def memory_keyring() -> MemoryKeyring:
     backend = keyring.get_keyring()

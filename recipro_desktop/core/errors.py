@@ -132,3 +132,10 @@ class OutputError(JournalError):
     """The command's output could not be written (a full device, a closed pipe); the journal is unchanged."""
 
     exit_code = 26
+
+
+class UnsafeFolderError(StorageUnavailableError):
+    """The journal's folder (or a file in it) belongs to another user, is a link to elsewhere, or is open to other
+    users and cannot be made private: Recipro will not read it (RELIABILITY I13)."""
+
+    exit_code = 56

@@ -30,7 +30,7 @@ from recipro_desktop.core.errors import (
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
 from recipro_desktop.services.access import MAX_PASSPHRASE_ATTEMPTS, PassphrasePrompt
-from recipro_desktop.storage import backup, driver, fsutil, keyslots, vault
+from recipro_desktop.storage import backup, driver, folder_guard, fsutil, keyslots, vault
 from recipro_desktop.storage.keyslots import KeySlotFile
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ def restore_journal(
     """
     if not source.is_file():
         raise BackupError(f"No backup file at {source}. Nothing was changed.")
+    folder_guard.secure_journal_folder(paths)  # I13: never restore into a folder others can write (the CLI said so)
     own = backup.backup_key_slots(source)
     live = _journal_slots(paths)
     if live is None and own is None:

@@ -32,7 +32,7 @@ from recipro_desktop.core.errors import (
     WrongPassphraseError,
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
-from recipro_desktop.storage import driver, keyslots, keystore
+from recipro_desktop.storage import driver, folder_guard, keyslots, keystore
 from recipro_desktop.storage.keyslots import KeySlotFile
 from recipro_desktop.storage.keystore import KeyringStatus, KeyringUnavailable
 
@@ -158,6 +158,7 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
     if passphrase is not None:
         keyslots.check_new_passphrase(passphrase)
     driver.require_sqlcipher()  # B7: no key slots (or folder) for a journal that could not be encrypted
+    folder_guard.secure_journal_folder(paths)  # I13: an existing folder of another user is refused
     try:
         ensure_private_dir(paths.data_dir)
     except OSError as exc:
@@ -282,9 +283,11 @@ def _restore_keyring(paths: JournalPaths, slots: KeySlotFile, key: bytearray) ->
 def unlock(paths: JournalPaths, *, passphrase: str | None = None) -> Unlocked:
     """Unwrap and verify the data key: from the keyring (``passphrase`` None) or from the passphrase slot.
 
-    Nothing on disk changes except, after a passphrase unlock, the keyring slot being re-stored.
+    Nothing on disk changes except a folder open to other users being made private first (I13, said in
+    :attr:`Unlocked.notice`) and, after a passphrase unlock, the keyring slot being re-stored.
 
     Raises:
+        UnsafeFolderError: the folder or a journal file is another user's, a link, or cannot be made private.
         JournalMissingError: no journal here (state NEW).
         EmptyJournalFileError: the database is 0 bytes (a :class:`DamagedJournalError`).
         KeySlotError: the key-slot file is missing (while a database exists), malformed, or inconsistent.
@@ -292,12 +295,13 @@ def unlock(paths: JournalPaths, *, passphrase: str | None = None) -> Unlocked:
             out, key not found in the current backend although stored in another).
         WrongPassphraseError: the passphrase or recovery key does not unwrap the key.
     """
+    folder_notice = folder_guard.secure_journal_folder(paths)  # I13: private, or refused, before anything is read
     _check_openable_state(paths)
     slots = _read_slots(paths)
     if passphrase is None:
         key = _unlock_with_keyring(slots)
         try:
-            return Unlocked(key=bytes(key), via="keyring")
+            return Unlocked(key=bytes(key), via="keyring", notice=folder_notice)
         finally:
             keyslots.wipe(key)
     if keyslots.SLOT_PASSPHRASE not in slots.slots:
@@ -309,6 +313,7 @@ def unlock(paths: JournalPaths, *, passphrase: str | None = None) -> Unlocked:
     key = _verified(slots, unwrapped, "passphrase")
     try:
         notice = _restore_keyring(paths, slots, key)
+        notice = " ".join(n for n in (folder_notice, notice) if n) or None
         return Unlocked(key=bytes(key), via="passphrase", notice=notice)
     finally:
         keyslots.wipe(key)

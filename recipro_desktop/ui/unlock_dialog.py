@@ -56,6 +56,7 @@ from recipro_desktop.core.errors import (
     MigrationError,
     NewerVersionError,
     StorageUnavailableError,
+    UnsafeFolderError,
     WrongPassphraseError,
 )
 from recipro_desktop.paths import JournalPaths
@@ -147,6 +148,12 @@ def describe_problem(exc: BaseException, paths: JournalPaths) -> Problem:
             "The journal is in use",
             f"{text}\n\nClose the other program (or the other Recipro window), then try again.",
             (NextStep.RETRY,),
+        )
+    if isinstance(exc, UnsafeFolderError):
+        return Problem(
+            "The journal folder is not private",
+            f"{text}\n\n{kept}",
+            (NextStep.OPEN_FOLDER, NextStep.RETRY),
         )
     if isinstance(exc, StorageUnavailableError):
         return Problem(
