@@ -9,6 +9,7 @@ command. Output goes to the user's own terminal, so it may show their contacts' 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
@@ -20,7 +21,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from recipro_desktop import APP_NAME, __version__, logs
 from recipro_desktop.core.clock import SystemClock
-from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
+from recipro_desktop.core.errors import (
+    JournalError,
+    JournalLockedError,
+    NotFoundError,
+    OutputError,
+    ValidationError,
+)
 from recipro_desktop.paths import (
     PRIVATE_DIR_MODE,
     PRIVATE_FILE_MODE,
@@ -54,6 +61,72 @@ KIND_LABELS = {
 
 class UsageError(JournalError):
     exit_code = 2
+
+
+class ClosedPipeError(OutputError):
+    """Whoever read the output stopped reading (``recipro timeline | head``): not a failure worth a message.
+
+    The exit code is the shell's for a process killed by SIGPIPE (128 + 13), what ``cat`` or ``grep`` give in
+    the same pipe, so ``set -o pipefail`` scripts see the usual value; nothing is printed (I10).
+    """
+
+    exit_code = 141
+
+    def __init__(self) -> None:
+        super().__init__("The output was closed before everything was written.")
+
+
+def output_failed(exc: OSError) -> OutputError:
+    """The :class:`OutputError` for a failed write to the command's output (I10)."""
+    import errno
+
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return ClosedPipeError()
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "the device is full"
+    else:
+        reason = exc.strerror or type(exc).__name__
+    return OutputError(f"Could not write the output: {reason}.")
+
+
+def write_line(stream: TextIO, text: str) -> None:
+    """Print ``text`` to the command's output; a failed write is an :class:`OutputError`, never a traceback."""
+    try:
+        print(text, file=stream)
+    except OSError as exc:
+        raise output_failed(exc) from None
+
+
+def flush_output(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except OSError as exc:
+        raise output_failed(exc) from None
+    except ValueError:  # already closed
+        pass
+
+
+def drop_output(stream: TextIO) -> None:
+    """After a failed write, point the output's descriptor at the null device, so that the interpreter's own
+    flush at exit does not fail again and print "Exception ignored ... BrokenPipeError" (as the Python docs on
+    SIGPIPE advise)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # not a real file (io.StringIO in tests): nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def complain(text: str) -> None:
+    """The one line a failed command prints on stderr (a stderr that cannot take it either is left alone)."""
+    if sys.stderr is None:  # the windowed Windows bundle has no console (print would fall back to stdout)
+        return
+    with contextlib.suppress(OSError, ValueError):  # closed or full
+        print(f"recipro: {text}", file=sys.stderr, flush=True)
 
 
 # --- argument parsing ------------------------------------------------------------------------------------
@@ -277,7 +350,7 @@ class Cli:
         self.paths = JournalPaths(data_dir.expanduser())
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        write_line(self.out, text)
 
     def open(self) -> Any:
         from recipro_desktop.services.access import open_journal
@@ -712,21 +785,44 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return self_test(args, stdout or sys.stdout)
     # The window adds the log file after its first paint (platformdirs and logging.handlers cost ~40 ms).
     file_now = not args.demo and args.command is not None
-    logs.configure(log_file=log_dir() / "recipro.log" if file_now else None, verbose=args.verbose)
+    start_logging(args, log_dir() / "recipro.log" if file_now else None)
     logs.install_excepthook()
-    cli = Cli(args, stdin or sys.stdin, stdout or sys.stdout)
+    out = stdout or sys.stdout
+    cli = Cli(args, stdin or sys.stdin, out)
     started = datetime.now()
     try:
-        return COMMANDS[args.command](cli)
+        code = COMMANDS[args.command](cli)
+        flush_output(out)  # a full device or a closed pipe shows here for short outputs, not at the exit
+        return code
+    except ClosedPipeError as exc:  # quiet, like any Unix tool whose reader went away (I10)
+        drop_output(out)
+        return exc.exit_code
+    except OutputError as exc:
+        drop_output(out)
+        complain(str(exc))
+        return exc.exit_code
     except ValidationError as exc:
-        print(f"recipro: {exc}", file=sys.stderr)
+        complain(str(exc))
         return exc.exit_code
     except JournalError as exc:
-        print(f"recipro: {exc}", file=sys.stderr)
+        complain(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print(
-            f"recipro: interrupted after {(datetime.now() - started).seconds} s; nothing more was written.",
-            file=sys.stderr,
-        )
+        complain(f"interrupted after {(datetime.now() - started).seconds} s; nothing more was written.")
         return 130
+
+
+def start_logging(args: argparse.Namespace, log_file: Path | None) -> None:
+    """Logs go to the log file; on the terminal only with ``--verbose``, or for the window (I8).
+
+    A log folder that cannot be made (a file in its place, a read-only home) does not stop the command: it runs
+    without a log file, and says so only with ``--verbose``.
+    """
+    import logging
+
+    terminal = args.command is None
+    try:
+        logs.configure(log_file=log_file, verbose=args.verbose, terminal=terminal)
+    except OSError as exc:
+        logs.configure(log_file=None, verbose=args.verbose, terminal=terminal)
+        logging.getLogger(__name__).warning("no log file: %s", exc.strerror or type(exc).__name__)

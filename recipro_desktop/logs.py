@@ -86,6 +86,10 @@ def _private_file_handler(path: Path) -> logging.Handler:
             os.close(fd)
             return super()._open()
 
+        def handleError(self, record: logging.LogRecord) -> None:
+            """A log line that cannot be written (a full disk) is dropped: logging's default would print a
+            "--- Logging error ---" traceback on the terminal, in the middle of the command's one-line message."""
+
     return PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
 
 
@@ -98,19 +102,30 @@ def unconfigure() -> None:
     _installed.clear()
 
 
-def configure(*, log_file: Path | None, verbose: bool = False) -> None:
-    """Send warnings to stderr (and everything from INFO to ``log_file`` when given), through the filter."""
+def configure(*, log_file: Path | None, verbose: bool = False, terminal: bool = True) -> None:
+    """Send warnings to stderr (and everything from INFO to ``log_file`` when given), through the filter.
+
+    ``terminal=False`` is for the commands (I8): their failures end in exactly one line, ``recipro: <message>``,
+    so their log records go to the log file only, and to stderr only with ``verbose``. The window keeps its
+    warnings on stderr (there is no one-line promise for it, and it adds the log file only after its first paint).
+    """
     unconfigure()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     privacy = PrivacyFilter()
-    if sys.stderr is not None:  # None in the windowed Windows bundle (recipro.exe has no console)
+    # sys.stderr is None in the windowed Windows bundle (recipro.exe has no console)
+    if sys.stderr is not None and (terminal or verbose):
         stderr = logging.StreamHandler(sys.stderr)
         stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
         stderr.setFormatter(logging.Formatter("recipro: %(levelname)s: %(message)s"))
         stderr.addFilter(privacy)
         root.addHandler(stderr)
         _installed.append(stderr)
+    if not _installed:
+        # With no handler at all, logging's "last resort" would print warnings on stderr after all (I8).
+        quiet = logging.NullHandler()
+        root.addHandler(quiet)
+        _installed.append(quiet)
     if log_file is not None:
         add_log_file(log_file)
 
