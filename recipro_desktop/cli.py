@@ -63,6 +63,11 @@ class UsageError(JournalError):
     exit_code = 2
 
 
+EXIT_OUT_OF_MEMORY = 49
+"""The exit code when the command ran out of memory (``MemoryError``: a huge import on a small machine, or a
+memory limit): one line, no traceback (I10)."""
+
+
 class ClosedPipeError(OutputError):
     """Whoever read the output stopped reading (``recipro timeline | head``): not a failure worth a message.
 
@@ -80,7 +85,8 @@ def output_failed(exc: OSError) -> OutputError:
     """The :class:`OutputError` for a failed write to the command's output (I10)."""
     import errno
 
-    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+    # Windows reports a reader that went away as ERROR_BROKEN_PIPE (109) or ERROR_NO_DATA (232), or as EINVAL
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE or getattr(exc, "winerror", None) in (109, 232):
         return ClosedPipeError()
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         reason = "the device is full"
@@ -810,6 +816,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     except KeyboardInterrupt:
         complain(f"interrupted after {(datetime.now() - started).seconds} s; nothing more was written.")
         return 130
+    except MemoryError:  # the stack is unwound by now (and its transaction rolled back): there is room to say it
+        complain(
+            "ran out of memory; nothing more was written. Close other programs and try again, or import a smaller file."
+        )
+        return EXIT_OUT_OF_MEMORY
 
 
 def start_logging(args: argparse.Namespace, log_file: Path | None) -> None:
