@@ -63,6 +63,9 @@ class UsageError(JournalError):
     exit_code = 2
 
 
+EXIT_INTERRUPTED = 130
+"""Ctrl+C (``KeyboardInterrupt``): the shell's code for a death by SIGINT (128 + 2)."""
+
 EXIT_OUT_OF_MEMORY = 49
 """The exit code when the command ran out of memory (``MemoryError``: a huge import on a small machine, or a
 memory limit): one line, no traceback (I10)."""
@@ -161,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help="open a demo journal in its own folder (no passphrase)")
     parser.add_argument("--minimized", action="store_true", help="start in the system tray (used by start on login)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more (never note text) to stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the log (never note text) on stderr too")
     parser.add_argument(
         "--screenshot",
         type=Path,
@@ -815,7 +818,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return exc.exit_code
     except KeyboardInterrupt:
         complain(f"interrupted after {(datetime.now() - started).seconds} s; nothing more was written.")
-        return 130
+        return EXIT_INTERRUPTED
     except MemoryError:  # the stack is unwound by now (and its transaction rolled back): there is room to say it
         complain(
             "ran out of memory; nothing more was written. Close other programs and try again, or import a smaller file."
