@@ -81,7 +81,7 @@ class ClosedPipeError(OutputError):
     exit_code = 141
 
     def __init__(self) -> None:
-        super().__init__("The output was closed before everything was written.")
+        super().__init__("Could not write the output: whoever read it stopped reading.")
 
 
 def output_failed(exc: OSError) -> OutputError:
@@ -389,13 +389,24 @@ class Cli:
             if created.keyring_backend
             else "no keyring: you will be asked for the passphrase each time"
         )
-        self.say(f"Created a new encrypted journal in {self.paths.data_dir}")
-        self.say(f"Key: {where}.")
-        if created.recovery_key:
-            self.say("")
-            self.say("Your recovery key (write it down and keep it safe; it is shown only once):")
-            self.say(f"    {created.recovery_key}")
-            self.say("Without it, losing the keyring entry means losing the journal.")
+        try:
+            self.say(f"Created a new encrypted journal in {self.paths.data_dir}")
+            self.say(f"Key: {where}.")
+            if created.recovery_key:
+                self.say("")
+                self.say("Your recovery key (write it down and keep it safe; it is shown only once):")
+                self.say(f"    {created.recovery_key}")
+                self.say("Without it, losing the keyring entry means losing the journal.")
+            flush_output(self.out)
+        except OutputError as exc:  # even a closed pipe: the recovery key was shown to nobody (I10)
+            created.journal.close()
+            lost = " and its recovery key" if created.recovery_key else ""
+            raise OutputError(
+                f"The journal was created in {self.paths.data_dir}, but this message{lost} could not be written "
+                f"({str(exc).removeprefix('Could not write the output: ').rstrip('.')}). Delete the new journal's "
+                f"files (journal.db, keyslots.json) and run `recipro {self.args.command}` again with the output on "
+                "a terminal or in a file."
+            ) from None
         return created.journal
 
     # -- init / demo

@@ -300,3 +300,24 @@ def test_i10_running_out_of_memory_is_one_line(tmp_path: Path) -> None:
     assert "ran out of memory" in line
     assert CANARY not in line
     assert counts(journal) == before
+
+
+@pytest.mark.skipif(not LINUX, reason="needs /dev/full (Linux)")
+def test_i10_init_whose_recovery_key_cannot_be_shown_says_so(tmp_path: Path) -> None:
+    """I10: ``recipro init > /dev/full`` with no passphrase: the recovery key, the only way in, reached nobody. The
+    command fails (26) and says the journal was made and what to do, instead of exiting 0 or with a traceback."""
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    data_dir = tmp_path / "journal"
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "recipro_desktop", "--data-dir", str(data_dir), "init", "--no-keyring"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=180,
+        )
+    line = one_line(result.stderr)
+    assert result.returncode == OutputError.exit_code
+    assert "its recovery key could not be written (the device is full)" in line
+    assert str(data_dir) in line
