@@ -11,6 +11,7 @@ Two guards:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -148,4 +149,16 @@ def install_excepthook(report: Callable[[str], None] | None = None) -> None:
         logging.getLogger("recipro_desktop.crash").error("uncaught %s", exc_type.__name__)
         (report or (lambda t: print(t, file=sys.stderr)))(text)
 
+    def unraisable(info: Any) -> None:  # sys.UnraisableHookArgs
+        """An exception Python could not raise (a generator or ``__del__`` failing while collected, often after a
+        MemoryError) goes to the log, redacted: Python's default prints "Exception ignored in: <repr>" with the
+        full message on stderr, after the command's one line (I10). A hook that raised would print that noise
+        itself, hence the ``suppress``."""
+        with contextlib.suppress(Exception):
+            text = redacted_traceback(info.exc_type, info.exc_value, info.exc_traceback)
+            where = type(info.object).__name__ if info.object is not None else "?"
+            crash = logging.getLogger("recipro_desktop.crash")
+            crash.warning("ignored %s in a %s:\n%s", info.exc_type.__name__, where, text)
+
     sys.excepthook = hook
+    sys.unraisablehook = unraisable
