@@ -807,6 +807,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     file_now = not args.demo and args.command is not None
     start_logging(args, log_dir() / "recipro.log" if file_now else None)
     logs.install_excepthook()
+    logs.keep_memory_reserve()
     out = stdout or sys.stdout
     cli = Cli(args, stdin or sys.stdin, out)
     started = datetime.now()
@@ -830,7 +831,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     except KeyboardInterrupt:
         complain(f"interrupted after {(datetime.now() - started).seconds} s; nothing more was written.")
         return EXIT_INTERRUPTED
-    except MemoryError:  # the stack is unwound by now (and its transaction rolled back): there is room to say it
+    except MemoryError:  # the stack is unwound by now (and its transaction rolled back): room to say it
+        logs.release_memory_reserve()
         complain(
             "ran out of memory; nothing more was written. Close other programs and try again, or import a smaller file."
         )

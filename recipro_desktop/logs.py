@@ -11,7 +11,6 @@ Two guards:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import os
@@ -29,6 +28,7 @@ MAX_LOGGED_STR = 64
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _installed: list[logging.Handler] = []  # the handlers configure() added, replaced on the next call
+_reserve: list[bytearray] = []  # see keep_memory_reserve()
 
 
 class SafeText(str):
@@ -153,12 +153,26 @@ def install_excepthook(report: Callable[[str], None] | None = None) -> None:
         """An exception Python could not raise (a generator or ``__del__`` failing while collected, often after a
         MemoryError) goes to the log, redacted: Python's default prints "Exception ignored in: <repr>" with the
         full message on stderr, after the command's one line (I10). A hook that raised would print that noise
-        itself, hence the ``suppress``."""
-        with contextlib.suppress(Exception):
+        itself: a plain ``try`` (a ``with`` would allocate before it starts), and the memory reserve let go of."""
+        try:
+            release_memory_reserve()
             text = redacted_traceback(info.exc_type, info.exc_value, info.exc_traceback)
             where = type(info.object).__name__ if info.object is not None else "?"
             crash = logging.getLogger("recipro_desktop.crash")
             crash.warning("ignored %s in a %s:\n%s", info.exc_type.__name__, where, text)
+        except BaseException:  # noqa: S110 -- see the docstring: nothing can be reported from here
+            pass
 
     sys.excepthook = hook
     sys.unraisablehook = unraisable
+
+
+def keep_memory_reserve(size: int = 8 << 20) -> None:
+    """Set memory aside (zero pages: address space, not RAM) to let go of when memory runs out (I10), so that the
+    collection of what was being built and the one-line message still have room in a process at its limit."""
+    if not _reserve:
+        _reserve.append(bytearray(size))
+
+
+def release_memory_reserve() -> None:
+    _reserve.clear()
