@@ -9,6 +9,7 @@ command. Output goes to the user's own terminal, so it may show their contacts' 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
@@ -20,7 +21,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from recipro_desktop import APP_NAME, __version__, hardening, logs
 from recipro_desktop.core.clock import SystemClock
-from recipro_desktop.core.errors import JournalError, JournalLockedError, NotFoundError, ValidationError
+from recipro_desktop.core.errors import (
+    JournalError,
+    JournalLockedError,
+    NotFoundError,
+    OutputError,
+    ValidationError,
+)
 from recipro_desktop.paths import (
     PRIVATE_DIR_MODE,
     PRIVATE_FILE_MODE,
@@ -56,6 +63,81 @@ class UsageError(JournalError):
     exit_code = 2
 
 
+EXIT_INTERRUPTED = 130
+"""Ctrl+C (``KeyboardInterrupt``): the shell's code for a death by SIGINT (128 + 2)."""
+
+EXIT_OUT_OF_MEMORY = 49
+"""The exit code when the command ran out of memory (``MemoryError``: a huge import on a small machine, or a
+memory limit): one line, no traceback (I10)."""
+
+
+class ClosedPipeError(OutputError):
+    """Whoever read the output stopped reading (``recipro timeline | head``): not a failure worth a message.
+
+    The exit code is the shell's for a process killed by SIGPIPE (128 + 13), what ``cat`` or ``grep`` give in
+    the same pipe, so ``set -o pipefail`` scripts see the usual value; nothing is printed (I10).
+    """
+
+    exit_code = 141
+
+    def __init__(self) -> None:
+        super().__init__("Could not write the output: whoever read it stopped reading.")
+
+
+def output_failed(exc: OSError) -> OutputError:
+    """The :class:`OutputError` for a failed write to the command's output (I10)."""
+    import errno
+
+    # Windows reports a reader that went away as ERROR_BROKEN_PIPE (109) or ERROR_NO_DATA (232), or as EINVAL
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE or getattr(exc, "winerror", None) in (109, 232):
+        return ClosedPipeError()
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "the device is full"
+    else:
+        reason = exc.strerror or type(exc).__name__
+    return OutputError(f"Could not write the output: {reason}.")
+
+
+def write_line(stream: TextIO, text: str) -> None:
+    """Print ``text`` to the command's output; a failed write is an :class:`OutputError`, never a traceback."""
+    try:
+        print(text, file=stream)
+    except OSError as exc:
+        raise output_failed(exc) from None
+
+
+def flush_output(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except OSError as exc:
+        raise output_failed(exc) from None
+    except ValueError:  # already closed
+        pass
+
+
+def drop_output(stream: TextIO) -> None:
+    """After a failed write, point the output's descriptor at the null device, so that the interpreter's own
+    flush at exit does not fail again and print "Exception ignored ... BrokenPipeError" (as the Python docs on
+    SIGPIPE advise)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # not a real file (io.StringIO in tests): nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def complain(text: str) -> None:
+    """The one line a failed command prints on stderr (a stderr that cannot take it either is left alone)."""
+    if sys.stderr is None:  # the windowed Windows bundle has no console (print would fall back to stdout)
+        return
+    with contextlib.suppress(OSError, ValueError):  # closed or full
+        print(f"recipro: {text}", file=sys.stderr, flush=True)
+
+
 # --- argument parsing ------------------------------------------------------------------------------------
 
 
@@ -82,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help="open a demo journal in its own folder (no passphrase)")
     parser.add_argument("--minimized", action="store_true", help="start in the system tray (used by start on login)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more (never note text) to stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the log (never note text) on stderr too")
     parser.add_argument(
         "--screenshot",
         type=Path,
@@ -288,7 +370,7 @@ class Cli:
         self.folder_notice: str | None = None  # the journal folder was open to others and was made private (I13)
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        write_line(self.out, text)
 
     def secure_folder(self) -> None:
         """I13: make the journal's folder private (or refuse) before anything in it is read; say so once."""
@@ -329,13 +411,24 @@ class Cli:
             if created.keyring_backend
             else "no keyring: you will be asked for the passphrase each time"
         )
-        self.say(f"Created a new encrypted journal in {self.paths.data_dir}")
-        self.say(f"Key: {where}.")
-        if created.recovery_key:
-            self.say("")
-            self.say("Your recovery key (write it down and keep it safe; it is shown only once):")
-            self.say(f"    {created.recovery_key}")
-            self.say("Without it, losing the keyring entry means losing the journal.")
+        try:
+            self.say(f"Created a new encrypted journal in {self.paths.data_dir}")
+            self.say(f"Key: {where}.")
+            if created.recovery_key:
+                self.say("")
+                self.say("Your recovery key (write it down and keep it safe; it is shown only once):")
+                self.say(f"    {created.recovery_key}")
+                self.say("Without it, losing the keyring entry means losing the journal.")
+            flush_output(self.out)
+        except OutputError as exc:  # even a closed pipe: the recovery key was shown to nobody (I10)
+            created.journal.close()
+            lost = " and its recovery key" if created.recovery_key else ""
+            raise OutputError(
+                f"The journal was created in {self.paths.data_dir}, but this message{lost} could not be written "
+                f"({str(exc).removeprefix('Could not write the output: ').rstrip('.')}). Delete the new journal's "
+                f"files (journal.db, keyslots.json) and run `recipro {self.args.command}` again with the output on "
+                "a terminal or in a file."
+            ) from None
         return created.journal
 
     # -- init / demo
@@ -763,21 +856,51 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return self_test(args, stdout or sys.stdout)
     # The window adds the log file after its first paint (platformdirs and logging.handlers cost ~40 ms).
     file_now = not args.demo and args.command is not None
-    logs.configure(log_file=log_dir() / "recipro.log" if file_now else None, verbose=args.verbose)
+    start_logging(args, log_dir() / "recipro.log" if file_now else None)
     logs.install_excepthook()
-    cli = Cli(args, stdin or sys.stdin, stdout or sys.stdout)
+    logs.keep_memory_reserve()
+    out = stdout or sys.stdout
+    cli = Cli(args, stdin or sys.stdin, out)
     started = datetime.now()
     try:
-        return COMMANDS[args.command](cli)
+        code = COMMANDS[args.command](cli)
+        flush_output(out)  # a full device or a closed pipe shows here for short outputs, not at the exit
+        return code
+    except ClosedPipeError as exc:  # quiet, like any Unix tool whose reader went away (I10)
+        drop_output(out)
+        return exc.exit_code
+    except OutputError as exc:
+        drop_output(out)
+        complain(str(exc))
+        return exc.exit_code
     except ValidationError as exc:
-        print(f"recipro: {exc}", file=sys.stderr)
+        complain(str(exc))
         return exc.exit_code
     except JournalError as exc:
-        print(f"recipro: {exc}", file=sys.stderr)
+        complain(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print(
-            f"recipro: interrupted after {(datetime.now() - started).seconds} s; nothing more was written.",
-            file=sys.stderr,
+        complain(f"interrupted after {(datetime.now() - started).seconds} s; nothing more was written.")
+        return EXIT_INTERRUPTED
+    except MemoryError:  # the stack is unwound by now (and its transaction rolled back): room to say it
+        logs.release_memory_reserve()
+        complain(
+            "ran out of memory; nothing more was written. Close other programs and try again, or import a smaller file."
         )
-        return 130
+        return EXIT_OUT_OF_MEMORY
+
+
+def start_logging(args: argparse.Namespace, log_file: Path | None) -> None:
+    """Logs go to the log file; on the terminal only with ``--verbose``, or for the window (I8).
+
+    A log folder that cannot be made (a file in its place, a read-only home) does not stop the command: it runs
+    without a log file, and says so only with ``--verbose``.
+    """
+    import logging
+
+    terminal = args.command is None
+    try:
+        logs.configure(log_file=log_file, verbose=args.verbose, terminal=terminal)
+    except OSError as exc:
+        logs.configure(log_file=None, verbose=args.verbose, terminal=terminal)
+        logging.getLogger(__name__).warning("no log file: %s", exc.strerror or type(exc).__name__)

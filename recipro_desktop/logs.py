@@ -28,6 +28,7 @@ MAX_LOGGED_STR = 64
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _installed: list[logging.Handler] = []  # the handlers configure() added, replaced on the next call
+_reserve: list[bytearray] = []  # see keep_memory_reserve()
 
 
 class SafeText(str):
@@ -86,6 +87,10 @@ def _private_file_handler(path: Path) -> logging.Handler:
             os.close(fd)
             return super()._open()
 
+        def handleError(self, record: logging.LogRecord) -> None:
+            """A log line that cannot be written (a full disk) is dropped: logging's default would print a
+            "--- Logging error ---" traceback on the terminal, in the middle of the command's one-line message."""
+
     return PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
 
 
@@ -98,19 +103,30 @@ def unconfigure() -> None:
     _installed.clear()
 
 
-def configure(*, log_file: Path | None, verbose: bool = False) -> None:
-    """Send warnings to stderr (and everything from INFO to ``log_file`` when given), through the filter."""
+def configure(*, log_file: Path | None, verbose: bool = False, terminal: bool = True) -> None:
+    """Send warnings to stderr (and everything from INFO to ``log_file`` when given), through the filter.
+
+    ``terminal=False`` is for the commands (I8): their failures end in exactly one line, ``recipro: <message>``,
+    so their log records go to the log file only, and to stderr only with ``verbose``. The window keeps its
+    warnings on stderr (there is no one-line promise for it, and it adds the log file only after its first paint).
+    """
     unconfigure()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     privacy = PrivacyFilter()
-    if sys.stderr is not None:  # None in the windowed Windows bundle (recipro.exe has no console)
+    # sys.stderr is None in the windowed Windows bundle (recipro.exe has no console)
+    if sys.stderr is not None and (terminal or verbose):
         stderr = logging.StreamHandler(sys.stderr)
         stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
         stderr.setFormatter(logging.Formatter("recipro: %(levelname)s: %(message)s"))
         stderr.addFilter(privacy)
         root.addHandler(stderr)
         _installed.append(stderr)
+    if not _installed:
+        # With no handler at all, logging's "last resort" would print warnings on stderr after all (I8).
+        quiet = logging.NullHandler()
+        root.addHandler(quiet)
+        _installed.append(quiet)
     if log_file is not None:
         add_log_file(log_file)
 
@@ -148,4 +164,30 @@ def install_excepthook(report: Callable[[str], None] | None = None) -> None:
         logging.getLogger("recipro_desktop.crash").error("uncaught %s", exc_type.__name__)
         (report or (lambda t: print(t, file=sys.stderr)))(text)
 
+    def unraisable(info: Any) -> None:  # sys.UnraisableHookArgs
+        """An exception Python could not raise (a generator or ``__del__`` failing while collected, often after a
+        MemoryError) goes to the log, redacted: Python's default prints "Exception ignored in: <repr>" with the
+        full message on stderr, after the command's one line (I10). A hook that raised would print that noise
+        itself: a plain ``try`` (a ``with`` would allocate before it starts), and the memory reserve let go of."""
+        try:
+            release_memory_reserve()
+            text = redacted_traceback(info.exc_type, info.exc_value, info.exc_traceback)
+            where = type(info.object).__name__ if info.object is not None else "?"
+            crash = logging.getLogger("recipro_desktop.crash")
+            crash.warning("ignored %s in a %s:\n%s", info.exc_type.__name__, where, text)
+        except BaseException:  # noqa: S110 -- see the docstring: nothing can be reported from here
+            pass
+
     sys.excepthook = hook
+    sys.unraisablehook = unraisable
+
+
+def keep_memory_reserve(size: int = 8 << 20) -> None:
+    """Set memory aside (zero pages: address space, not RAM) to let go of when memory runs out (I10), so that the
+    collection of what was being built and the one-line message still have room in a process at its limit."""
+    if not _reserve:
+        _reserve.append(bytearray(size))
+
+
+def release_memory_reserve() -> None:
+    _reserve.clear()

@@ -92,6 +92,33 @@ def test_g2_uncaught_exception_hook_prints_no_locals_or_message() -> None:
     assert "in on_click" in result.stderr
 
 
+def test_i10_an_exception_python_cannot_raise_goes_to_the_log_redacted(tmp_path: Path) -> None:
+    """I10: a generator closed while it is collected raises in its ``finally`` (as after a MemoryError): no
+    "Exception ignored in ..." with its message on stderr; a redacted record in the log file instead."""
+    log_path = tmp_path / "logs" / "recipro.log"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from recipro_desktop import logs
+        logs.configure(log_file=Path({str(log_path)!r}), terminal=False)
+        logs.install_excepthook()
+        def rows():
+            try:
+                yield 1
+            finally:
+                raise ValueError("closing " + {CANARY!r})
+        started = rows()
+        next(started)
+        del started
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stderr == ""
+    logged = log_path.read_text(encoding="utf-8")
+    assert "ignored ValueError in a generator" in logged
+    assert "in rows" in logged
+    assert CANARY not in logged
+
+
 def test_g2_a_redacted_traceback_passed_as_a_log_argument_is_logged_in_full(log_file: Path) -> None:
     try:
         raise ValueError(CANARY)

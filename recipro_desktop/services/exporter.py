@@ -133,6 +133,8 @@ def _check_destination(service: JournalService, dest_dir: Path) -> None:
             "sit next to the journal, where syncing or backups would copy it."
         )
     if not dest_dir.is_dir():
+        if dest_dir.exists():
+            raise ExportError(f"{dest_dir} is a file, not a folder: choose a folder to export into.")
         raise ExportError(f"The folder {dest_dir} does not exist.")
 
 

@@ -110,6 +110,7 @@ from recipro_desktop.core.models import (
 from recipro_desktop.services import import_store
 from recipro_desktop.services.import_store import ImportCancelledError, ImportWrite, PeopleIndex, UndoResult
 from recipro_desktop.services.journal import JournalService, clean
+from recipro_desktop.services.zip_entries import open_entry
 from recipro_desktop.storage import fsutil
 
 log = logging.getLogger(__name__)
@@ -330,7 +331,7 @@ class _ZipSource(_Source):
         self.size = info.file_size
 
     def open(self) -> BinaryIO:
-        return cast(BinaryIO, self.archive.open(self.info))
+        return cast(BinaryIO, open_entry(self.archive, self.info))  # damage is a CsvError naming the entry (I10)
 
 
 def _text(stream: BinaryIO, guess: EncodingGuess) -> io.TextIOWrapper:
@@ -861,7 +862,10 @@ class _BundleReader:
             for file in _bundle_dir_files(path):
                 self.sources[file.name] = _FileSource(file)
         elif zipfile.is_zipfile(path):
-            self.archive = zipfile.ZipFile(path)
+            try:
+                self.archive = zipfile.ZipFile(path)
+            except zipfile.BadZipFile:
+                raise CsvError(f"The archive {path.name} is damaged.") from None
             for name, info in _zip_members(self.archive, limits).items():
                 self.sources[name] = _ZipSource(self.archive, info)
             self._zip_identity = _FileSource(path).identity
