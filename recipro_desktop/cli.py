@@ -9,6 +9,7 @@ command. Output goes to the user's own terminal, so it may show their contacts' 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import stat
 import sys
@@ -263,6 +264,20 @@ def new_passphrase(args: argparse.Namespace, stdin: TextIO) -> str | None:
 
 
 # --- commands --------------------------------------------------------------------------------------------
+
+
+def needs_journal_alone(command: Callable[[Cli], int]) -> Callable[[Cli], int]:
+    """Run ``command`` holding the journal lock exclusively: it replaces or moves the database file, so it
+    refuses (JournalInUseError) while the window or another command has the journal open (RELIABILITY I1)."""
+
+    @functools.wraps(command)
+    def run(cli: Cli) -> int:
+        from recipro_desktop.storage import journal_lock
+
+        with journal_lock.alone(cli.paths):
+            return command(cli)
+
+    return run
 
 
 class Cli:
@@ -615,6 +630,7 @@ class Cli:
             self.say(f"Pruned {len(removed)} older backup(s); kept the newest {keep}.")
         return 0
 
+    @needs_journal_alone
     def cmd_restore(self) -> int:
         from recipro_desktop.services.access import unlock_key
         from recipro_desktop.storage import backup, fsutil, vault

@@ -214,13 +214,14 @@ def restore_job(paths: JournalPaths, backup_file: Path, passphrase: str | None, 
     that the key can be unlocked (the vault refuses to unlock over an empty file).
     """
     from recipro_desktop.services.access import open_journal, unlock_key
-    from recipro_desktop.storage import backup, vault
+    from recipro_desktop.storage import backup, journal_lock, vault
 
     previous: Path | None = None
-    if vault.journal_state(paths) is vault.JournalState.DAMAGED_EMPTY:
-        previous = backup.move_aside(paths, suffix="corrupt", now=clock.now())
-    unlocked = unlock_key(paths, passphrase=passphrase)
-    moved = backup.restore_backup(paths, unlocked.key, backup_file, now=clock.now())
+    with journal_lock.alone(paths):  # I1: refused while another window or command has the journal open
+        if vault.journal_state(paths) is vault.JournalState.DAMAGED_EMPTY:
+            previous = backup.move_aside(paths, suffix="corrupt", now=clock.now())
+        unlocked = unlock_key(paths, passphrase=passphrase)
+        moved = backup.restore_backup(paths, unlocked.key, backup_file, now=clock.now())
     log.info("journal restored from a backup")
     journal = open_journal(paths, passphrase=passphrase, clock=clock)
     return Restored(journal, moved or previous)
