@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import stat
 import sys
@@ -355,6 +356,21 @@ def new_passphrase(args: argparse.Namespace, stdin: TextIO, data_dir: Path) -> s
 
 
 # --- commands --------------------------------------------------------------------------------------------
+
+
+def needs_journal_alone(command: Callable[[Cli], int]) -> Callable[[Cli], int]:
+    """Run ``command`` holding the journal lock exclusively: it replaces or moves the database file, so it
+    refuses (JournalInUseError) while the window or another command has the journal open (RELIABILITY I1)."""
+
+    @functools.wraps(command)
+    def run(cli: Cli) -> int:
+        from recipro_desktop.storage import journal_lock
+
+        cli.secure_folder()  # I13 first: the lock file is made in the folder, which must be private
+        with journal_lock.alone(cli.paths):
+            return command(cli)
+
+    return run
 
 
 class Cli:
@@ -759,13 +775,13 @@ class Cli:
             )
         return 0
 
+    @needs_journal_alone
     def cmd_restore(self) -> int:
         from recipro_desktop.services.restore import restore_journal
 
         source: Path = self.args.file.expanduser()
         if not source.is_file():
             raise UsageError(f"No backup file at {source}.")
-        self.secure_folder()
         passphrase = DEMO_PASSPHRASE if self.args.demo else given_passphrase(self.args)
         try:
             result = restore_journal(

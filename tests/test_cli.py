@@ -64,10 +64,13 @@ def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with a hash of its bytes and its mtime: "nothing on disk changed"."""
+    """Every file under ``folder`` with a hash of its bytes and its mtime: "nothing on disk changed".
+
+    Lock files (``*.lock``: empty, made by the first command that takes them, I1/I2) hold no data and are left out.
+    """
     result = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.suffix != ".lock":
             stat = path.stat()
             result[str(path.relative_to(folder))] = (
                 f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{stat.st_mtime_ns}"

@@ -9,6 +9,10 @@ The order matters and is the same for the CLI and the window:
 3. Open the database with the key: SQLCipher check, pragmas, quick check, schema version (newer → refuse,
    older → backup then migrate).
 
+An open journal holds the journal lock shared until :meth:`OpenJournal.close` (RELIABILITY I1: a restore
+refuses while anyone has the journal open). Creating one holds it exclusively, and is undone by the next
+``init`` if it is interrupted (I6, :mod:`storage.pending_init`).
+
 Nothing here writes to disk except :func:`create_journal` and the migration backup.
 """
 
@@ -29,8 +33,9 @@ from recipro_desktop.core.errors import (
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
 from recipro_desktop.services.journal import JournalService
-from recipro_desktop.storage import vault
+from recipro_desktop.storage import journal_lock, keyslots, pending_init, vault
 from recipro_desktop.storage.database import Database
+from recipro_desktop.storage.journal_lock import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +48,7 @@ MAX_PASSPHRASE_ATTEMPTS = 3
 
 @dataclass(frozen=True, slots=True)
 class OpenJournal:
-    """An unlocked, open journal. Close it with :meth:`close` (drops the database engine)."""
+    """An unlocked, open journal. Close it with :meth:`close` (drops the database engine, then the lock)."""
 
     paths: JournalPaths
     database: Database
@@ -51,9 +56,14 @@ class OpenJournal:
     key: bytes
     unlocked_via: str
     notice: str | None = None
+    lock: FileLock | None = None  # the journal lock, held shared while open (I1)
 
     def close(self) -> None:
-        self.database.close()
+        try:
+            self.database.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,18 +132,23 @@ def open_journal(
 ) -> OpenJournal:
     """Unlock and open the journal in ``paths``; every failure is a specific :class:`JournalError`."""
     check_openable(paths)
-    unlocked = unlock_key(paths, passphrase=passphrase, prompt=prompt)
+    lock = journal_lock.hold_open(paths)
     try:
-        database = Database.open(paths, unlocked.key)
-    except DamagedJournalError as exc:
-        log.error("journal failed to open with a verified key")
-        foreign = None if isinstance(exc, EmptyJournalFileError) else vault.foreign_slots_error(paths, unlocked.key)
-        if foreign is not None:
-            raise foreign from None
+        unlocked = unlock_key(paths, passphrase=passphrase, prompt=prompt)
+        try:
+            database = Database.open(paths, unlocked.key)
+        except DamagedJournalError as exc:
+            log.error("journal failed to open with a verified key")
+            foreign = None if isinstance(exc, EmptyJournalFileError) else vault.foreign_slots_error(paths, unlocked.key)
+            if foreign is not None:
+                raise foreign from None
+            raise
+    except BaseException:
+        lock.release()
         raise
     service = JournalService(database, clock or SystemClock())
     log.info("journal opened (via %s)", unlocked.via)
-    return OpenJournal(paths, database, service, unlocked.key, unlocked.via, unlocked.notice)
+    return OpenJournal(paths, database, service, unlocked.key, unlocked.via, unlocked.notice, lock)
 
 
 def create_journal(
@@ -146,12 +161,39 @@ def create_journal(
     """Create a new, empty journal: key slots first, then the encrypted database.
 
     With ``passphrase`` None a recovery key is generated and returned: the caller must show it once.
+
+    Creation holds the journal lock exclusively and is bracketed by a pending-init marker (I6): what an
+    interrupted ``init`` left (key slots, a half-made database, a keyring entry) is not a journal to anyone, and
+    is cleared here before starting over; a failed creation clears its own leftovers the same way.
+
+    Raises:
+        JournalInUseError: another window or command is using (or creating) a journal in this folder.
     """
     ensure_private_dir(paths.data_dir)
-    new_key = vault.create_key_slots(paths, passphrase=passphrase, use_keyring=use_keyring)
-    database = Database.create(paths, new_key.key)
+    lock = journal_lock.take_alone(paths)
+    try:
+        if pending_init.owns_leftovers(paths):
+            pending_init.discard(paths)
+        journal_id: str | None = None
+        if vault.journal_state(paths) is vault.JournalState.NEW:
+            journal_id = keyslots.new_journal_id()
+            pending_init.begin(paths, journal_id)
+        try:
+            new_key = vault.create_key_slots(
+                paths, passphrase=passphrase, use_keyring=use_keyring, journal_id=journal_id
+            )
+            database = Database.create(paths, new_key.key)
+        except BaseException:
+            if journal_id is not None and pending_init.owns_leftovers(paths):
+                pending_init.discard(paths)
+            raise
+        pending_init.finish(paths)
+        lock.downgrade()
+    except BaseException:
+        lock.release()
+        raise
     service = JournalService(database, clock or SystemClock())
     via = "keyring" if new_key.keyring_backend else "passphrase"
-    journal = OpenJournal(paths, database, service, new_key.key, via)
+    journal = OpenJournal(paths, database, service, new_key.key, via, lock=lock)
     log.info("journal created (keyring slot: %s)", "yes" if new_key.keyring_backend else "no")
     return CreatedJournal(journal, new_key.recovery_key, new_key.keyring_backend)

@@ -14,6 +14,9 @@ Used by the import wizard (every step on the background worker) and by ``recipro
    "identical" for every row (E11).
 4. :func:`apply_import` writes the result in ONE transaction with its :class:`ImportBatch` row
    (:mod:`services.import_store`), cancellable (a cancel or any failure rolls everything back: E12, E19).
+   Imports into one journal are serialized by the import lock (RELIABILITY I2): ``recipro import`` holds it
+   from before its duplicate lookups until its commit, so two imports of one file at the same moment store
+   each person once; the window's apply holds it and refuses a plan that another import has overtaken.
 5. :func:`undo_import` removes a whole import and puts back what it updated.
 
 Files Recipro exported itself (marker column, F2) are decoded exactly (:mod:`core.csv_recipro`): ids, timestamps
@@ -93,7 +96,7 @@ from recipro_desktop.core.csv_recipro import (
     decode_link,
     has_people,
 )
-from recipro_desktop.core.errors import JournalError, ValidationError
+from recipro_desktop.core.errors import ConflictError, JournalError, ValidationError
 from recipro_desktop.core.models import (
     Act,
     Commitment,
@@ -111,7 +114,7 @@ from recipro_desktop.services import import_store
 from recipro_desktop.services.import_store import ImportCancelledError, ImportWrite, PeopleIndex, UndoResult
 from recipro_desktop.services.journal import JournalService, clean
 from recipro_desktop.services.zip_entries import open_entry
-from recipro_desktop.storage import fsutil
+from recipro_desktop.storage import fsutil, journal_lock
 
 log = logging.getLogger(__name__)
 
@@ -593,6 +596,7 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
     encoding: EncodingGuess | None = None  # how a single CSV file was decoded (None for a Recipro export)
+    imports_seen: tuple[int, int] | None = None  # the journal's import batches when planning began (I2)
 
     @property
     def rejected(self) -> int:
@@ -679,10 +683,20 @@ def plan_import(
         ImportCancelledError: ``cancelled()`` answered True.
     """
     with gc_paused():
+        seen = _imports_seen(service)  # before any duplicate lookup: a later import makes this plan stale
         inspection = inspect_source(path, settings)
         if inspection.is_bundle:
-            return _plan_bundle(service, inspection, settings, progress, cancelled)
-        return _plan_contacts(service, inspection, settings, progress, cancelled)
+            plan = _plan_bundle(service, inspection, settings, progress, cancelled)
+        else:
+            plan = _plan_contacts(service, inspection, settings, progress, cancelled)
+        plan.imports_seen = seen
+        return plan
+
+
+def _imports_seen(service: JournalService) -> tuple[int, int]:
+    """How many imports the journal holds, and how many of them were undone: changes with every import."""
+    batches = import_store.list_batches(service.database)
+    return len(batches), sum(1 for b in batches if b.undone_at is not None)
 
 
 def _plan_contacts(
@@ -1442,12 +1456,23 @@ def apply_import(
 ) -> ImportReport:
     """Write a resolved plan in ONE transaction with its :class:`ImportBatch` (E19).
 
+    Holds the import lock while it writes (I2). A plan made before another import was stored (the window's
+    preview can stay open for minutes) is refused rather than written: it may add the same people again.
+
     Raises:
         CsvError: rows have problems and the settings say to abort rather than skip them (E8).
         ImportCancelledError: cancelled; nothing was written. JournalError: a storage failure; nothing written.
+        ConflictError: another import was stored since ``plan`` was made; read the file again.
+        JournalInUseError: another import into this journal did not finish in time.
     """
-    with gc_paused():
-        return _apply(service, plan, resolution or resolve(plan), progress, cancelled)
+    with journal_lock.importing(service.database.paths):
+        if plan.imports_seen is not None and _imports_seen(service) != plan.imports_seen:
+            raise ConflictError(
+                "Another import was stored in this journal after this file was read; read the file again "
+                "so that nobody is imported twice."
+            )
+        with gc_paused():
+            return _apply(service, plan, resolution or resolve(plan), progress, cancelled)
 
 
 def _apply(
@@ -1517,14 +1542,22 @@ def run_import(
     """
     if not dry_run and not settings.encoding:
         settings = dataclasses.replace(settings, refuse_unsure_encoding=True)
-    plan = plan_import(service, path, settings, progress=progress, cancelled=cancelled)
-    resolution = resolve(plan)
-    try:
-        if dry_run:
+    if dry_run:
+        plan = plan_import(service, path, settings, progress=progress, cancelled=cancelled)
+        resolution = resolve(plan)
+        try:
             return _report(plan, resolution, None, dry_run=True)
-        return apply_import(service, plan, resolution, cancelled=cancelled)
-    finally:
-        release(plan, resolution)
+        finally:
+            release(plan, resolution)
+    # I2: the duplicate lookups (in plan_import) and the write happen under one hold of the import lock.
+    with journal_lock.importing(service.database.paths):
+        plan = plan_import(service, path, settings, progress=progress, cancelled=cancelled)
+        resolution = resolve(plan)
+        try:
+            with gc_paused():
+                return _apply(service, plan, resolution, None, cancelled)
+        finally:
+            release(plan, resolution)
 
 
 def undo_import(service: JournalService, report_or_batch: ImportReport | UUID, *, force: bool = False) -> UndoResult:

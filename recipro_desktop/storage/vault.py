@@ -32,7 +32,7 @@ from recipro_desktop.core.errors import (
     WrongPassphraseError,
 )
 from recipro_desktop.paths import JournalPaths, ensure_private_dir
-from recipro_desktop.storage import driver, folder_guard, keyslots, keystore
+from recipro_desktop.storage import driver, folder_guard, keyslots, keystore, pending_init
 from recipro_desktop.storage.keyslots import KeySlotFile
 from recipro_desktop.storage.keystore import KeyringStatus, KeyringUnavailable
 
@@ -93,7 +93,12 @@ class Unlocked:
 
 
 def journal_state(paths: JournalPaths) -> JournalState:
-    """Classify the data directory (RELIABILITY A5: a 0-byte database is damage, never a first run)."""
+    """Classify the data directory (RELIABILITY A5: a 0-byte database is damage, never a first run).
+
+    What an interrupted ``init`` left is NEW (I6, :mod:`storage.pending_init`): not a journal to anyone.
+    """
+    if pending_init.owns_leftovers(paths):
+        return JournalState.NEW
     db, slots = paths.database, paths.keyslots
     db_exists = db.exists() or db.is_symlink()
     slots_exist = slots.exists() or slots.is_symlink()
@@ -137,12 +142,15 @@ def _store_keyring_slot(slots: KeySlotFile, key: bytes | bytearray) -> tuple[Key
     return slots.with_slot(keyslots.SLOT_KEYRING, slot), backend
 
 
-def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring: bool = True) -> NewKey:
+def create_key_slots(
+    paths: JournalPaths, *, passphrase: str | None, use_keyring: bool = True, journal_id: str | None = None
+) -> NewKey:
     """Generate the data key of a new journal and write its key-slot file.
 
     Always writes a passphrase slot (from ``passphrase``, or from a generated recovery key returned in
     :attr:`NewKey.recovery_key`); adds a keyring slot only when the keyring stored the secret and read it back.
     Creates ``data_dir`` 0700 but not the database (the caller creates it with the returned key).
+    ``journal_id`` is the id the caller recorded in its pending-init marker (I6); None makes a new one.
 
     Raises:
         KeySlotError: the journal is not NEW (a database or key slots exist): no key is ever regenerated.
@@ -151,7 +159,8 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
         StorageUnavailableError: the data directory or the key-slot file cannot be written.
     """
     state = journal_state(paths)
-    if state is not JournalState.NEW:
+    leftovers = state is JournalState.NEW and (paths.keyslots.exists() or paths.database.exists())
+    if state is not JournalState.NEW or leftovers:  # leftovers of an interrupted init: the caller clears them
         raise KeySlotError(
             f"A journal already exists in {paths.data_dir} ({state.value}): Recipro never creates a new key over it."
         )
@@ -167,7 +176,7 @@ def create_key_slots(paths: JournalPaths, *, passphrase: str | None, use_keyring
         ) from None
     key = keyslots.new_data_key()
     try:
-        slots = keyslots.new_file(key, keyslots.new_journal_id())
+        slots = keyslots.new_file(key, journal_id or keyslots.new_journal_id())
         recovery = keyslots.generate_recovery_key() if passphrase is None else None
         slot = keyslots.make_passphrase_slot(
             key,

@@ -113,6 +113,7 @@ class SingleInstance(QObject):
         lock.setStaleLockTime(0)  # never stale by age: only a dead owner (PID check) frees it
         if lock.tryLock(0):
             self._lock = lock
+            self._make_private()
             self.role = InstanceRole.PRIMARY
             self._listen()
             log.info("single instance: primary")
@@ -129,6 +130,15 @@ class SingleInstance(QObject):
             log.info("single instance: secondary (activation %s)", "sent" if self.forwarded else "not answered")
             return self.role
         return self._unguarded(f"the lock file cannot be created ({error.name})")
+
+    def _make_private(self) -> None:
+        """QLockFile creates its file under the umask (0644): tighten it to 0600 like every file of ours (I1)."""
+        if os.name != "posix":
+            return  # Windows: the folder's ACL is the protection (fsutil.POSIX_MODES)
+        try:
+            os.chmod(self.lock_path, 0o600)
+        except OSError as exc:
+            log.info("single instance: lock file mode unchanged (%s)", type(exc).__name__)
 
     def _unguarded(self, why: str) -> InstanceRole:
         self.role = InstanceRole.UNGUARDED

@@ -231,10 +231,12 @@ def restore_job(paths: JournalPaths, backup_file: Path, passphrase: str | None, 
     """
     from recipro_desktop.services.access import open_journal
     from recipro_desktop.services.restore import restore_journal
+    from recipro_desktop.storage import journal_lock
 
-    result = restore_journal(
-        paths, backup_file, passphrase=passphrase, prompt=None, now=clock.now(), empty_suffix="corrupt"
-    )
+    with journal_lock.alone(paths):  # I1: refused while another window or command has the journal open
+        result = restore_journal(
+            paths, backup_file, passphrase=passphrase, prompt=None, now=clock.now(), empty_suffix="corrupt"
+        )
     log.info("journal restored from a backup")
     journal = open_journal(paths, passphrase=passphrase, clock=clock)
     return Restored(journal, result.previous_database)
