@@ -233,6 +233,10 @@ def test_i13_the_log_folder_is_made_private_and_its_log_never_followed_elsewhere
     log.symlink_to(elsewhere)
     done = recipro(paths.data_dir, "stats", workdir=workdir)
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # I8: a command that worked prints no log lines; --verbose says why there is no log
+    assert elsewhere.read_text(encoding="utf-8") == "untouched\n"
+    done = recipro(paths.data_dir, "--verbose", "stats", workdir=workdir)
+    assert done.returncode == 0, done.stderr
     assert "no log file is written" in done.stderr and "is a symbolic link" in done.stderr
     assert elsewhere.read_text(encoding="utf-8") == "untouched\n"
 
