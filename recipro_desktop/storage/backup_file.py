@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from recipro_desktop.core.errors import JournalError, KeySlotError, NewerVersionError
+from recipro_desktop.core.errors import DamagedJournalError, JournalError, KeySlotError, NewerVersionError
 from recipro_desktop.storage import driver, fsutil, keyslots
 from recipro_desktop.storage.keyslots import KeySlotFile
 
@@ -52,6 +52,8 @@ SLOTS_MEMBER = "keyslots.json"
 README_MEMBER = "README.txt"
 _ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1024 * 1024
+SMALLEST_DATABASE_BYTES = 1024
+"""SQLCipher's first page alone is bigger (4096 bytes by default, never under 1024): anything smaller is cut off."""
 README = """This is a backup of a Recipro journal, made by Recipro.
 
 It holds the encrypted journal (journal.db) and its key slots (keyslots.json). Nothing in it is readable
@@ -221,9 +223,13 @@ def table_counts(conn: Any) -> dict[str, int]:
 def database_problem(database: Path, key: bytes, expected_counts: dict[str, int] | None) -> str | None:
     """None when the closed database file opens with ``key`` and passes every check, else the reason."""
     try:
+        if database.stat().st_size < SMALLEST_DATABASE_BYTES:  # SQLite would take it as empty (Windows: damaged)
+            return "it holds no tables (an empty or cut-off file)"
         if driver.is_plaintext_sqlite(database):
             return "it is not encrypted"
         conn = driver.connect(database, key, quick_check=True, read_only=True)
+    except DamagedJournalError:
+        return "it is damaged, or it is not a Recipro backup"
     except JournalError as exc:
         return str(exc)
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -68,7 +69,11 @@ def test_i15_zxcvbn_is_imported_on_first_use_never_at_the_start_of_the_window_or
         "print(json.dumps([before, 'zxcvbn' in sys.modules]))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={"QT_QPA_PLATFORM": "offscreen"}
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [False, True]
