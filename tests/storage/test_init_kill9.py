@@ -84,6 +84,19 @@ def init_args(tmp_path: Path, data_dir: Path, keyring: bool) -> list[str]:
     return recipro_argv(tmp_path, data_dir, "init", *([] if keyring else ["--no-keyring"]))
 
 
+def run_init_child(tmp_path: Path, data_dir: Path, point: str, keyring: bool) -> subprocess.CompletedProcess[str]:
+    """``recipro init`` in a child that kills itself (SIGKILL) at ``point`` of the creation."""
+    return subprocess.run(
+        [sys.executable, "-m", "tests.storage._init_child", point, *init_args(tmp_path, data_dir, keyring)],
+        cwd=REPO,
+        env=child_env(tmp_path, keyring),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() + f":{p.stat().st_mtime_ns}"
@@ -138,15 +151,7 @@ def test_i6_init_killed_at_each_point_then_init_again(tmp_path: Path, point: str
     schema): other commands see no journal, and a second ``init`` succeeds with a journal that opens (and, with a
     keyring, only the new journal's keyring entry is left)."""
     data_dir = tmp_path / "journal"
-    killed = subprocess.run(
-        [sys.executable, "-m", "tests.storage._init_child", point, *init_args(tmp_path, data_dir, keyring)],
-        cwd=REPO,
-        env=child_env(tmp_path, keyring),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    killed = run_init_child(tmp_path, data_dir, point, keyring)
     assert killed.returncode == SELF_KILLED_EXIT, killed.stderr
     assert killed.stdout == ""
     assert_init_again_works(tmp_path, data_dir, keyring)
@@ -156,15 +161,7 @@ def test_i6_init_killed_after_the_commit_point_is_a_journal_init_never_touches(t
     """I6: killed just after the marker went (the journal is complete; nothing printed yet): it is a journal,
     it opens, and a second ``init`` refuses it without changing a byte."""
     data_dir = tmp_path / "journal"
-    killed = subprocess.run(
-        [sys.executable, "-m", "tests.storage._init_child", "finished", *init_args(tmp_path, data_dir, True)],
-        cwd=REPO,
-        env=child_env(tmp_path, True),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    killed = run_init_child(tmp_path, data_dir, "finished", True)
     assert killed.returncode == SELF_KILLED_EXIT, killed.stderr
     assert_journal_opens(tmp_path, data_dir, True)
     assert_init_refuses_and_leaves_it(tmp_path, data_dir, True)

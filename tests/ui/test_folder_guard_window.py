@@ -4,49 +4,28 @@ why it will not open it. Real chmod on a real folder; POSIX only (Windows folder
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
-import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from recipro_desktop.app import AppController
 from recipro_desktop.core.clock import FixedClock
 from recipro_desktop.paths import JournalPaths
 from recipro_desktop.services.access import create_journal
 from tests.helpers.platforms import posix_only
+from tests.ui import test_app_start
 from tests.ui.journal_fixtures import NOW
+from tests.ui.test_app_start import Factory
 
 PASS = "quiet-harbour-lantern-42"
 NOTICE = "was open to other users of this computer"
 
 pytestmark = posix_only("Windows folders have no mode to loosen; the profile's ACL keeps the journal private")
 
-Factory = Callable[..., AppController]
 
-
-@pytest.fixture
-def controller(qtbot: QtBot, tmp_path: Path) -> Iterator[Factory]:
-    made: list[AppController] = []
-
-    def make(paths: JournalPaths, **kwargs: object) -> AppController:
-        settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
-        ctl = AppController(paths, settings=settings, clock=FixedClock(NOW), **kwargs)  # type: ignore[arg-type]
-        made.append(ctl)
-        return ctl
-
-    yield make
-    for ctl in made:
-        if ctl.window is not None:
-            ctl.window.close()
-            ctl.window.deleteLater()
-        ctl.shutdown()
-        if ctl.window is not None:
-            QApplication.sendPostedEvents(None, 0)
+controller = test_app_start.controller  # the same controller factory (found by pytest under this name)
 
 
 def loose_journal(tmp_path: Path, *, use_keyring: bool) -> JournalPaths:
